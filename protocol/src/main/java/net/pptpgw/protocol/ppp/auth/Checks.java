@@ -30,6 +30,13 @@ final class Checks {
         }
     }
 
+    /** A fixed-size field, such as the NT-Response of an MS-CHAP response value. */
+    static void exactSize(String name, OctetString field, int size) {
+        if (field.length() != size) {
+            throw new IllegalArgumentException(name + " has " + field.length() + " octets, not " + size);
+        }
+    }
+
     static void data(OctetString data) {
         if (data.length() > MAX_DATA_LENGTH) {
             throw new IllegalArgumentException("data of " + data.length() + " octets exceeds " + MAX_DATA_LENGTH);

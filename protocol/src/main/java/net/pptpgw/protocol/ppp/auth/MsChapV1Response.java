@@ -24,8 +24,8 @@ public record MsChapV1Response(OctetString lmResponse, OctetString ntResponse, i
     private static final int RESPONSE_SIZE = 24;
 
     public MsChapV1Response {
-        MsChapV2Response.checkSize("LM-Response", lmResponse, RESPONSE_SIZE);
-        MsChapV2Response.checkSize("NT-Response", ntResponse, RESPONSE_SIZE);
+        Checks.exactSize("LM-Response", lmResponse, RESPONSE_SIZE);
+        Checks.exactSize("NT-Response", ntResponse, RESPONSE_SIZE);
         if (useNtFlag < 0 || useNtFlag > 0xFF) {
             throw new IllegalArgumentException("flag " + useNtFlag + " is not an octet");
         }

@@ -26,9 +26,9 @@ public record MsChapV2Response(OctetString peerChallenge, OctetString reserved, 
     private static final int NT_RESPONSE_SIZE = 24;
 
     public MsChapV2Response {
-        checkSize("Peer-Challenge", peerChallenge, PEER_CHALLENGE_SIZE);
-        checkSize("Reserved", reserved, RESERVED_SIZE);
-        checkSize("NT-Response", ntResponse, NT_RESPONSE_SIZE);
+        Checks.exactSize("Peer-Challenge", peerChallenge, PEER_CHALLENGE_SIZE);
+        Checks.exactSize("Reserved", reserved, RESERVED_SIZE);
+        Checks.exactSize("NT-Response", ntResponse, NT_RESPONSE_SIZE);
         if (flags < 0 || flags > 0xFF) {
             throw new IllegalArgumentException("flags " + flags + " is not an octet");
         }
@@ -63,11 +63,5 @@ public record MsChapV2Response(OctetString peerChallenge, OctetString reserved, 
         ntResponse.writeTo(out);
         out.writeByte(flags);
         return OctetString.of(out.array());
-    }
-
-    static void checkSize(String field, OctetString value, int size) {
-        if (value.length() != size) {
-            throw new IllegalArgumentException(field + " has " + value.length() + " octets, not " + size);
-        }
     }
 }

@@ -35,8 +35,8 @@ public final class MppeKeyDerivation {
             ascii("On the client side, this is the receive key; on the server side, it is the send key.");
 
     /** §2.4 and §3.4 SHSpad1 and SHSpad2, 40 octets each. */
-    static final byte[] SHA_PAD_1 = new byte[40];
-    static final byte[] SHA_PAD_2 = new byte[40];
+    private static final byte[] SHA_PAD_1 = new byte[40];
+    private static final byte[] SHA_PAD_2 = new byte[40];
 
     static {
         Arrays.fill(SHA_PAD_2, (byte) 0xF2);
