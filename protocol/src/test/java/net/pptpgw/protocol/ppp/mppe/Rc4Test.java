@@ -94,7 +94,8 @@ class Rc4Test {
                 .addComponent(true, Unpooled.directBuffer(700).writeBytes(data, 0, 700))
                 .addComponent(true, Unpooled.buffer(700).writeBytes(data, 700, 700));
         ByteBuf offsetSlice = Unpooled.buffer(1500).writerIndex(50).writeBytes(data).slice(50, 1400);
-        for (ByteBuf buffer : new ByteBuf[] {heap, direct, composite, offsetSlice}) {
+        ByteBuf directSlice = ByteBufAllocator.DEFAULT.directBuffer(1500).writerIndex(50).writeBytes(data).slice(50, 1400);
+        for (ByteBuf buffer : new ByteBuf[] {heap, direct, composite, offsetSlice, directSlice}) {
             new Rc4(key).process(buffer, 100, 1200);
             byte[] actual = new byte[1400];
             buffer.getBytes(0, actual);
