@@ -17,8 +17,9 @@ import net.pptpgw.protocol.MalformedPacketException;
  * hexadecimal (16 octets for MS-CHAPv2, 8 for MS-CHAP), {@code V} the password-change protocol
  * version (3 for MS-CHAPv2), {@code M} text for the user, running to the end of the message.
  *
- * <p>Peers omit parts (MS-CHAP servers often send only {@code E} and {@code R}); an absent part
- * is empty here and is not written. Fields with other letters are skipped.
+ * <p>Any part may be missing from a received message: an absent part is empty here and is not
+ * written, except {@code R}, which reads as 0 and is always written. Fields with other letters
+ * are skipped.
  */
 public record MsChapFailure(
         Optional<MsChapError> error,

@@ -22,7 +22,7 @@ final class MsChapMessages {
         return OctetString.of(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** Upper-case hexadecimal, as Windows expects in {@code S=} and {@code C=}. */
+    /** Upper-case hexadecimal, as RFC 2759's examples write {@code S=} and {@code C=}. */
     static String hex(OctetString octets) {
         return octets.toHex();
     }

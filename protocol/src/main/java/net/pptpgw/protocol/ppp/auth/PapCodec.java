@@ -69,7 +69,8 @@ public final class PapCodec {
 
     /**
      * The Msg-Length and Message of an Ack or Nak (RFC 1334 §2.2.2). A packet that ends right
-     * after the header (Length 4) is read as an empty message: some peers send it so.
+     * after the header (Length 4) is read as an empty message rather than rejected: its meaning
+     * is not in doubt, and refusing an Ack would fail a login that succeeded.
      */
     private static OctetString message(ByteBuf in, int at, int end) {
         return at == end ? OctetString.EMPTY : lengthPrefixed(in, at, end, "Message");

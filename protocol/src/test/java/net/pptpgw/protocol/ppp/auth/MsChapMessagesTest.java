@@ -42,7 +42,7 @@ class MsChapMessagesTest {
         assertThat(failure.format().utf8()).isEqualTo(V2_FAILURE);
     }
 
-    /** MS-CHAP (version 1) servers send the error and retry flag only; pppd sends a lower-case challenge. */
+    /** A message with only some parts, and a challenge in lower-case hexadecimal. */
     @Test
     void toleratesMissingPartsAndLowerCaseHex() {
         MsChapFailure failure = MsChapFailure.parse(OctetString.utf8("E=649 R=0"));

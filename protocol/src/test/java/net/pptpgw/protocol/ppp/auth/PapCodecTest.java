@@ -55,7 +55,7 @@ class PapCodecTest {
         assertVector(UNKNOWN, new Unknown(9, 5, OctetString.hex("abcd")));
     }
 
-    /** Some peers send an Ack or Nak of Length 4, without a Msg-Length octet. */
+    /** An Ack or Nak of Length 4, without a Msg-Length octet, still says what it says. */
     @Test
     void ackWithoutMessageLengthReadsAsEmptyMessage() {
         assertThat(decode("02070004")).isEqualTo(new AuthenticateAck(7, OctetString.EMPTY));
