@@ -1,0 +1,9 @@
+/**
+ * Microsoft Point-to-Point Encryption: the MPPE header (RFC 3078 §3), session keys derived from
+ * MS-CHAP credentials (RFC 3079) and changed during a session (RFC 3078 §7.3), and RC4.
+ *
+ * <p>{@link net.pptpgw.protocol.ppp.mppe.MppeHeader}, {@link net.pptpgw.protocol.ppp.mppe.Rc4}
+ * and {@link net.pptpgw.protocol.ppp.mppe.MppeSessionKey#change()} run per packet and allocate
+ * nothing.
+ */
+package net.pptpgw.protocol.ppp.mppe;

@@ -1,0 +1,156 @@
+package net.pptpgw.protocol.ppp.mppe;
+
+import static net.pptpgw.protocol.ppp.mppe.MppeKeyDerivationTest.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class Rc4Test {
+
+    /** RFC 6229 §2 keystream at offsets 0, 16, 240, 256, 1008, 1024, 4080 and 4096 for three key lengths. */
+    @ParameterizedTest(name = "key {0} offset {1}")
+    @CsvSource({
+        "0102030405,                       0,    b2396305f03dc027ccc3524a0a1118a8",
+        "0102030405,                       16,   6982944f18fc82d589c403a47a0d0919",
+        "0102030405,                       240,  28cb1132c96ce286421dcaadb8b69eae",
+        "0102030405,                       256,  1cfcf62b03eddb641d77dfcf7f8d8c93",
+        "0102030405,                       1008, 45129048e6a0ed0b56b490338f078da5",
+        "0102030405,                       1024, 30abbcc7c20b01609f23ee2d5f6bb7df",
+        "01020304050607,                   0,    293f02d47f37c9b633f2af5285feb46b",
+        "01020304050607,                   16,   e620f1390d19bd84e2e0fd752031afc1",
+        "0102030405060708090a0b0c0d0e0f10, 0,    9ac7cc9a609d1ef7b2932899cde41b97",
+        "0102030405060708090a0b0c0d0e0f10, 16,   5248c4959014126a6e8a84f11d1a9e1c",
+    })
+    void rfc6229Keystream(String key, int offset, String expected) {
+        byte[] zeros = new byte[offset + 16];
+        new Rc4(hex(key)).process(zeros, 0, zeros.length);
+        assertThat(Arrays.copyOfRange(zeros, offset, offset + 16)).isEqualTo(hex(expected));
+    }
+
+    /** Random keys and data, processed in random pieces, equal the JDK's ARCFOUR. */
+    @Test
+    void equalsJceArcfourOnRandomData() throws Exception {
+        SplittableRandom random = new SplittableRandom(6229);
+        for (int round = 0; round < 2_000; round++) {
+            byte[] key = bytes(random, 5 + random.nextInt(124)); // the JDK accepts 40 to 1024 bits
+            byte[] data = bytes(random, random.nextInt(3_000));
+            Cipher jce = Cipher.getInstance("ARCFOUR");
+            jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ARCFOUR"));
+            byte[] expected = jce.doFinal(data);
+
+            Rc4 rc4 = new Rc4(key);
+            byte[] actual = data.clone();
+            for (int done = 0; done < actual.length; ) {
+                int piece = Math.min(actual.length - done, random.nextInt(40));
+                rc4.process(actual, done, piece);
+                done += piece;
+            }
+            assertThat(actual).as("round %d, %d octets", round, data.length).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void decryptingIsEncryptingAgain() {
+        byte[] key = hex("405CB2247A7956E6E211007AE27B22D4");
+        byte[] data = bytes(new SplittableRandom(1), 1400);
+        byte[] copy = data.clone();
+        new Rc4(key).process(copy, 0, copy.length);
+        assertThat(copy).isNotEqualTo(data);
+        new Rc4(key).process(copy, 0, copy.length);
+        assertThat(copy).isEqualTo(data);
+    }
+
+    @Test
+    void setKeyRestartsTheKeystream() {
+        Rc4 rc4 = new Rc4(hex("0102030405"));
+        rc4.process(new byte[100], 0, 100);
+        rc4.setKey(hex("0102030405"), 0, 5);
+        byte[] zeros = new byte[16];
+        rc4.process(zeros, 0, 16);
+        assertThat(zeros).isEqualTo(hex("b2396305f03dc027ccc3524a0a1118a8"));
+    }
+
+    @Test
+    void byteBufsOfEveryKindGiveTheArrayResult() {
+        byte[] key = hex("0102030405060708090a0b0c0d0e0f10");
+        byte[] data = bytes(new SplittableRandom(2), 1400);
+        byte[] expected = data.clone();
+        new Rc4(key).process(expected, 100, 1200);
+
+        ByteBuf heap = Unpooled.buffer(1400).writeBytes(data);
+        ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(1400).writeBytes(data);
+        CompositeByteBuf composite = Unpooled.compositeBuffer()
+                .addComponent(true, Unpooled.directBuffer(700).writeBytes(data, 0, 700))
+                .addComponent(true, Unpooled.buffer(700).writeBytes(data, 700, 700));
+        ByteBuf offsetSlice = Unpooled.buffer(1500).writerIndex(50).writeBytes(data).slice(50, 1400);
+        ByteBuf directSlice = ByteBufAllocator.DEFAULT.directBuffer(1500).writerIndex(50).writeBytes(data).slice(50, 1400);
+        for (ByteBuf buffer : new ByteBuf[] {heap, direct, composite, offsetSlice, directSlice}) {
+            new Rc4(key).process(buffer, 100, 1200);
+            byte[] actual = new byte[1400];
+            buffer.getBytes(0, actual);
+            assertThat(actual).as(buffer.getClass().getSimpleName()).isEqualTo(expected);
+            assertThat(buffer.readerIndex()).isZero();
+            buffer.release();
+        }
+    }
+
+    @Test
+    void rejectsOutOfRangeArguments() {
+        Rc4 rc4 = new Rc4(hex("0102030405"));
+        assertThatThrownBy(() -> rc4.process(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> rc4.process(Unpooled.buffer(10, 10), 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> rc4.setKey(new byte[0], 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rc4.setKey(new byte[257], 0, 257)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The warm-up also runs composite and unpooled buffers through the same call sites, so that
+     * the measured calls do not depend on C2 inlining (and removing) what a single buffer type
+     * would let it remove.
+     */
+    @Test
+    void processesAndRekeysWithoutAllocating() {
+        Rc4 rc4 = new Rc4(hex("0102030405"));
+        byte[] key = hex("405CB2247A7956E6E211007AE27B22D4");
+        byte[] packet = new byte[1400];
+        ByteBuf pooledDirect = ByteBufAllocator.DEFAULT.directBuffer(1400).writeZero(1400);
+        ByteBuf unpooledDirect = Unpooled.directBuffer(1400).writeZero(1400);
+        CompositeByteBuf composite = Unpooled.compositeBuffer()
+                .addComponent(true, Unpooled.directBuffer(700).writeZero(700))
+                .addComponent(true, Unpooled.directBuffer(700).writeZero(700));
+        try {
+            for (int n = 0; n < 20_000; n++) {
+                rc4.process(composite, 0, 1400);
+                rc4.process(unpooledDirect, 0, 1400);
+            }
+            double perPacket = Allocations.bytesPerRun(20_000, 50_000, () -> {
+                rc4.setKey(key, 0, key.length);
+                rc4.process(packet, 0, packet.length);
+                rc4.process(pooledDirect, 0, 1400);
+                rc4.process(unpooledDirect, 0, 1400);
+            });
+            assertThat(perPacket).as("bytes allocated per re-key and three packets").isLessThan(1.0);
+        } finally {
+            pooledDirect.release();
+            unpooledDirect.release();
+            composite.release();
+        }
+    }
+
+    static byte[] bytes(SplittableRandom random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}
