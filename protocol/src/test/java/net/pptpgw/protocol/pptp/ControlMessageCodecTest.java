@@ -52,7 +52,7 @@ class ControlMessageCodecTest {
     void decoderHandlerDecodesVector(Vector vector) {
         EmbeddedChannel channel = new EmbeddedChannel(new PptpControlDecoder());
         assertThat(channel.writeInbound(Unpooled.wrappedBuffer(vector.bytes()))).isTrue();
-        assertThat((Object) channel.readInbound()).isEqualTo(vector.message());
+        assertThat(channel.<ControlMessage>readInbound()).isEqualTo(vector.message());
         assertThat(channel.finish()).isFalse();
     }
 

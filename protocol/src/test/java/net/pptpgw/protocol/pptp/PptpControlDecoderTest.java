@@ -47,7 +47,7 @@ class PptpControlDecoderTest {
             assertThat(channel.writeInbound(Unpooled.wrappedBuffer(bytes, i, 1))).as("after octet %d", i).isFalse();
         }
         assertThat(channel.writeInbound(Unpooled.wrappedBuffer(bytes, bytes.length - 1, 1))).isTrue();
-        assertThat((Object) channel.readInbound()).isEqualTo(ControlMessageVectors.INCOMING_CALL_REQUEST.message());
+        assertThat(channel.<ControlMessage>readInbound()).isEqualTo(ControlMessageVectors.INCOMING_CALL_REQUEST.message());
         assertThat(channel.finish()).isFalse();
     }
 
