@@ -39,8 +39,8 @@ public enum ControlMessageType {
     WAN_ERROR_NOTIFY(14, "WAN-Error-Notify", "WEN", 40, Sender.PAC, Offsets.ABSENT, 12),
     // PPP Session Control
     /**
-     * §2.15: Peer's Call ID is the PAC's Call ID. The RFC has the PNS send it, but Microsoft
-     * servers also send it to the client, so it is accepted from either side.
+     * §2.15: Peer's Call ID is the receiver's Call ID: the PAC's, as the RFC has the PNS send
+     * it. Microsoft servers also send it to the client, so it is accepted from either side.
      */
     SET_LINK_INFO(15, "Set-Link-Info", "SLI", 24, Sender.PNS, Offsets.ABSENT, 12);
 

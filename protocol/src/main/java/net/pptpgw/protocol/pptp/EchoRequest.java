@@ -1,8 +1,8 @@
 package net.pptpgw.protocol.pptp;
 
 /**
- * Echo-Request (RFC 2637 §2.5): the keep-alive of the control connection, sent by either side
- * after 60 seconds without a message.
+ * Echo-Request (RFC 2637 §2.5): the keep-alive of the control connection, sent by either side;
+ * a sender that gets no Echo-Reply eventually clears the connection.
  *
  * @param identifier a 32-bit value, set by the sender, that the Echo-Reply repeats
  */

@@ -17,7 +17,8 @@ import net.pptpgw.protocol.MalformedPacketException;
  *
  * <p>After such an error the stream cannot be trusted again: RFC 2637 §1.4 says the Magic
  * Cookie must not be used to resynchronise and that losing synchronisation must close the
- * connection. The decoder therefore throws one {@link MalformedPacketException} (it reaches
+ * connection, and §3 has a malformed message (an unknown type included) close it too. The
+ * decoder therefore throws one {@link MalformedPacketException} (it reaches
  * {@code exceptionCaught}, where the connection handler can answer and close) and from then on
  * discards every octet it receives, like Netty's {@code LengthFieldBasedFrameDecoder} in
  * fail-fast mode. Messages decoded before the error are still passed on.
