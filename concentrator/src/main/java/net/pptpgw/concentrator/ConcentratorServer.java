@@ -1,0 +1,134 @@
+package net.pptpgw.concentrator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.pptpgw.concentrator.call.CallClearCause;
+import net.pptpgw.concentrator.call.CallListener;
+import net.pptpgw.concentrator.call.CallRegistry;
+import net.pptpgw.concentrator.control.ControlChannelInitializer;
+import net.pptpgw.concentrator.control.ControlConnectionHandler;
+import net.pptpgw.concentrator.control.ControlPlane;
+import net.pptpgw.protocol.pptp.CallDisconnectResult;
+import net.pptpgw.protocol.pptp.StopControlConnectionReason;
+
+/**
+ * The PPTP control connection server (PAC role, RFC 2637): listens on TCP 1723, one
+ * {@link ControlConnectionHandler} per connection, calls in a shared {@link CallRegistry}.
+ * Uses epoll where the native transport loads, NIO otherwise.
+ *
+ * <pre>{@code
+ * var server = new ConcentratorServer(config, meterRegistry, callListener);
+ * server.start();                      // binds; the listening socket is made on this thread
+ * Call call = server.calls().find(id); // the data plane's lookup
+ * server.shutdown();                   // CDN + StopCCRQ to every peer, then close
+ * }</pre>
+ */
+public final class ConcentratorServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ConcentratorServer.class.getName());
+
+    private final ControlPlane plane;
+    private final EventLoopGroup acceptLoop;
+    private final EventLoopGroup connectionLoops;
+    private final Class<? extends ServerChannel> serverChannelType;
+    private final ChannelGroup connections = new DefaultChannelGroup("pptp-control", GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    public ConcentratorServer(ConcentratorConfig config, MeterRegistry meters, CallListener listener) {
+        this.plane = new ControlPlane(config, meters, listener);
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.serverChannelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.acceptLoop = new MultiThreadIoEventLoopGroup(1, io);
+        this.connectionLoops = new MultiThreadIoEventLoopGroup(0, io);
+    }
+
+    /**
+     * Binds the listener and waits for the bind. The listening socket is created on the calling
+     * thread, so a caller that switched its thread into another network namespace serves there.
+     */
+    public InetSocketAddress start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptLoop, connectionLoops)
+                .channel(serverChannelType)
+                // A deep accept queue: connections are vetted after accept, never left queued.
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ControlChannelInitializer(plane, connections));
+        ChannelFuture bind = bootstrap.bind(plane.config().listen()).sync();
+        serverChannel = bind.channel();
+        InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
+        LOG.log(Level.INFO, () -> "pptp control listening on " + local);
+        return local;
+    }
+
+    /** The calls, by the PAC's call ID: what the data plane demultiplexes GRE with. */
+    public CallRegistry calls() {
+        return plane.calls();
+    }
+
+    public ControlPlane controlPlane() {
+        return plane;
+    }
+
+    /** Control connections open now, in any state. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting, then ends every control connection as a shutting-down PAC should: a
+     * Call-Disconnect-Notify "Admin Shutdown" for each call and a Stop-Control-Connection-Request
+     * "Stop-Local-Shutdown", a short wait for the replies, close. Releases the event loops.
+     */
+    public void shutdown() throws InterruptedException {
+        plane.beginShutdown();
+        if (serverChannel != null) {
+            serverChannel.close().sync();
+        }
+        var timeout = plane.config().shutdownStopReplyTimeout();
+        List<Future<Void>> closed = new ArrayList<>();
+        for (Channel channel : connections) {
+            ControlConnectionHandler handler = channel.pipeline().get(ControlConnectionHandler.class);
+            if (handler != null) {
+                closed.add(handler.stop(StopControlConnectionReason.STOP_LOCAL_SHUTDOWN,
+                        CallDisconnectResult.ADMIN_SHUTDOWN, CallClearCause.SHUTDOWN, timeout));
+            } else {
+                closed.add(channel.close());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        for (Future<Void> future : closed) {
+            future.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        connections.close().await(1, TimeUnit.SECONDS);
+        connectionLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        acceptLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        shutdown();
+    }
+}

@@ -1,0 +1,117 @@
+package net.pptpgw.concentrator.control;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import net.pptpgw.concentrator.ConcentratorConfig;
+import net.pptpgw.concentrator.call.CallListener;
+import net.pptpgw.concentrator.call.CallTable;
+
+/**
+ * What every control connection of one server shares: the settings, the call table, the
+ * limits and the meters. Thread-safe; one per server.
+ */
+public final class ControlPlane {
+
+    private final ConcentratorConfig config;
+    private final CallTable calls;
+    private final CallListener listener;
+    private final ControlMetrics metrics;
+    private final HalfOpenBudget halfOpen;
+    private final SourceRateLimiter sourceRate;
+    private final LongSupplier nanoClock;
+    private final RandomGenerator random;
+    private final AtomicInteger established = new AtomicInteger();
+    private volatile boolean shuttingDown;
+
+    public ControlPlane(ConcentratorConfig config, MeterRegistry meters, CallListener listener) {
+        this(config, meters, listener, System::nanoTime, new SecureRandom());
+    }
+
+    /** With a clock and random source of the caller's choosing, for tests. */
+    public ControlPlane(ConcentratorConfig config, MeterRegistry meters, CallListener listener, LongSupplier nanoClock,
+            RandomGenerator random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.nanoClock = nanoClock;
+        this.random = random;
+        this.calls = new CallTable(config.maxCalls(), config.callIdQuarantine(), random, nanoClock);
+        this.metrics = new ControlMetrics(meters, calls);
+        this.halfOpen = new HalfOpenBudget(config.maxHalfOpen());
+        this.sourceRate = new SourceRateLimiter(config.connectionsPerSecondPerSource(),
+                config.connectionBurstPerSource(), config.trackedSources(), nanoClock);
+    }
+
+    public ConcentratorConfig config() {
+        return config;
+    }
+
+    public CallTable calls() {
+        return calls;
+    }
+
+    public ControlMetrics metrics() {
+        return metrics;
+    }
+
+    CallListener listener() {
+        return listener;
+    }
+
+    HalfOpenBudget halfOpen() {
+        return halfOpen;
+    }
+
+    LongSupplier nanoClock() {
+        return nanoClock;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    /**
+     * Whether a new TCP connection from {@code source} may proceed: false when the source's
+     * token bucket is empty (counted as rate-limited) or the server is shutting down.
+     */
+    public boolean admitConnection(InetAddress source) {
+        if (shuttingDown) {
+            return false;
+        }
+        if (!sourceRate.tryAcquire(source)) {
+            metrics.rateLimited();
+            return false;
+        }
+        return true;
+    }
+
+    /** Takes one of the {@code maxControlConnections} established slots; false when all are taken. */
+    boolean tryEstablish() {
+        while (true) {
+            int now = established.get();
+            if (now >= config.maxControlConnections()) {
+                return false;
+            }
+            if (established.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void establishedEnded() {
+        established.decrementAndGet();
+    }
+
+    /** From now on no connection is admitted and no call is placed. */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+}
