@@ -101,11 +101,15 @@ public final class ConcentratorServer implements AutoCloseable {
      * Stops accepting, then ends every control connection as a shutting-down PAC should: a
      * Call-Disconnect-Notify "Admin Shutdown" for each call and a Stop-Control-Connection-Request
      * "Stop-Local-Shutdown", a short wait for the replies, close. Releases the event loops.
+     * Only the first call does anything.
      */
-    public void shutdown() throws InterruptedException {
+    public synchronized void shutdown() throws InterruptedException {
+        if (plane.shuttingDown()) {
+            return;
+        }
         plane.beginShutdown();
         if (serverChannel != null) {
-            serverChannel.close().sync();
+            serverChannel.close().await(5, TimeUnit.SECONDS);
         }
         var timeout = plane.config().shutdownStopReplyTimeout();
         List<Future<Void>> closed = new ArrayList<>();
@@ -127,8 +131,13 @@ public final class ConcentratorServer implements AutoCloseable {
         acceptLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 
+    /** {@link #shutdown()}; an interrupt cuts the waiting short and is kept on the thread. */
     @Override
-    public void close() throws InterruptedException {
-        shutdown();
+    public void close() {
+        try {
+            shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
