@@ -103,12 +103,16 @@ class PptpLinuxClientTest {
         assertThat(server.calls().activeCalls()).isEqualTo(1);
         assertThat(call.peerAddress()).isEqualTo(InetAddress.getByName(TestNamespace.SERVER_ADDRESS));
 
-        // Kill the client outright: the dialler and its call manager, not tcpdump.
-        for (long pid : ns.pids()) {
-            ProcessHandle.of(pid)
-                    .filter(p -> !p.info().command().orElse("").endsWith("tcpdump"))
-                    .ifPresent(ProcessHandle::destroyForcibly);
+        // Kill the client outright: the dialler and its call manager, not tcpdump. Both are
+        // stopped first, so the call manager cannot see the dialler die and send a
+        // Call-Clear-Request: the TCP connection just goes away.
+        List<ProcessHandle> client = ns.pids().stream().flatMap(pid -> ProcessHandle.of(pid).stream())
+                .filter(p -> !p.info().command().orElse("").endsWith("tcpdump")).toList();
+        assertThat(client).isNotEmpty();
+        for (ProcessHandle process : client) {
+            TestNamespace.run(List.of("kill", "-STOP", Long.toString(process.pid())));
         }
+        client.forEach(ProcessHandle::destroyForcibly);
         await("the call released", () -> server.calls().activeCalls() == 0);
         assertThat(server.calls().find(call.callId())).isNull();
         assertThat(cleared).containsExactly(call.callId() + ":" + CallClearCause.CONNECTION_LOST);
@@ -120,6 +124,25 @@ class PptpLinuxClientTest {
         assertThat(replies.getFirst().get("pptp.peer_call_id")).isEqualTo(Integer.toString(call.peerCallId()));
         assertThat(replies.getFirst().get("pptp.out_result")).isEqualTo("1");
         assertThat(frames).extracting(f -> f.get("pptp.control_message_type")).containsExactly("1", "2", "7", "8");
+        assertThat(Tshark.problems(pcap)).isEmpty();
+    }
+
+    @Test
+    void clientHangingUpClearsTheCallWithCallClearRequest() throws Exception {
+        Call call = established.getFirst();
+        // SIGTERM to the dialler: its call manager clears the call the RFC way.
+        pptp.toHandle().destroy();
+        await("the call released", () -> server.calls().activeCalls() == 0);
+        assertThat(cleared).containsExactly(call.callId() + ":" + CallClearCause.CALL_CLEAR_REQUEST);
+
+        List<Map<String, String>> frames = capturedMessages();
+        // ... OCRP, pptp's Call-Clear-Request (12) with its call ID, our Call-Disconnect-Notify (13) with ours.
+        assertThat(frames).as(Tshark.verbose(pcap)).extracting(f -> f.get("pptp.control_message_type"))
+                .containsSubsequence("1", "2", "7", "8", "12", "13");
+        var ccrq = frames.stream().filter(f -> "12".equals(f.get("pptp.control_message_type"))).findFirst().orElseThrow();
+        var cdn = frames.stream().filter(f -> "13".equals(f.get("pptp.control_message_type"))).findFirst().orElseThrow();
+        assertThat(ccrq.get("pptp.call_id")).isEqualTo(Integer.toString(call.peerCallId()));
+        assertThat(cdn.get("pptp.call_id")).isEqualTo(Integer.toString(call.callId()));
         assertThat(Tshark.problems(pcap)).isEmpty();
     }
 
