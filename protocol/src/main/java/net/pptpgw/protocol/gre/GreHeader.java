@@ -328,7 +328,7 @@ public final class GreHeader {
     public String detail(GreDecodeStatus status) {
         return switch (status) {
             case OK -> "valid: " + this;
-            case TRUNCATED -> datagramLength + " bytes, header needs " + (datagramLength < 4 ? 4 : headerLength);
+            case TRUNCATED -> datagramLength + " bytes, header needs " + headerLength;
             case BAD_VERSION -> "version " + (flags & MASK_VERSION) + ", enhanced GRE is 1";
             case BAD_PROTOCOL -> String.format("protocol type 0x%04x, PPP is 0x880b", protocolType);
             case CHECKSUM_OR_ROUTING_PRESENT, KEY_MISSING, STRICT_ROUTE_OR_RECURSION, RESERVED_FLAGS ->

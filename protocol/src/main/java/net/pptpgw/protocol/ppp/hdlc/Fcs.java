@@ -11,20 +11,22 @@ import io.netty.buffer.ByteBuf;
  */
 public enum Fcs {
     /** RFC 1662 §C.2: polynomial x^16 + x^12 + x^5 + 1 (reflected 0x8408). */
-    FCS_16(2, 0xFFFF, 0xF0B8, table(0x8408)),
+    FCS_16(2, 0xFFFF, 0xF0B8, table(0x8408), 0xFFFF),
     /** RFC 1662 §C.3: the CRC-32 polynomial (reflected 0xedb88320). */
-    FCS_32(4, 0xFFFFFFFF, 0xDEBB20E3, table(0xEDB88320));
+    FCS_32(4, 0xFFFFFFFF, 0xDEBB20E3, table(0xEDB88320), 0xFFFFFFFF);
 
     private final int length;
     private final int initial;
     private final int good;
     private final int[] table;
+    private final int mask;
 
-    Fcs(int length, int initial, int good, int[] table) {
+    Fcs(int length, int initial, int good, int[] table, int mask) {
         this.length = length;
         this.initial = initial;
         this.good = good;
         this.table = table;
+        this.mask = mask;
     }
 
     /** Builds the 256-entry table as the program in RFC 1662 §C.2 does. */
@@ -70,6 +72,6 @@ public enum Fcs {
 
     /** The value to transmit for a register: its complement, {@link #length()} octets wide. */
     public int transmitted(int fcs) {
-        return this == FCS_16 ? ~fcs & 0xFFFF : ~fcs;
+        return ~fcs & mask;
     }
 }

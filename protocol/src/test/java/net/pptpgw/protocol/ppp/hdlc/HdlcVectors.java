@@ -1,8 +1,24 @@
 package net.pptpgw.protocol.ppp.hdlc;
 
 /**
- * Frames and their octet-stuffed forms, computed by a separate bitwise CRC and escaper (a few
- * lines of Python written from RFC 1662 §4.2 and §C, not from this code).
+ * Frames and their octet-stuffed forms, computed by a separate bitwise CRC and escaper written
+ * from RFC 1662 §4.2 and §C, not from this code:
+ *
+ * <pre>
+ * def crc(data, poly=0x8408, init=0xffff):      # FCS-32: poly=0xedb88320, init=0xffffffff
+ *     fcs = init
+ *     for b in data:
+ *         fcs ^= b
+ *         for _ in range(8):
+ *             fcs = (fcs >> 1) ^ poly if fcs & 1 else fcs >> 1
+ *     return fcs
+ * def stuff(frame, accm, width=2, **kw):
+ *     full = frame + (crc(frame, **kw) ^ (2 ** (8 * width) - 1)).to_bytes(width, 'little')
+ *     out = bytearray([0x7e])
+ *     for b in full:
+ *         out += bytes([0x7d, b ^ 0x20]) if b in (0x7e, 0x7d) or (b < 0x20 and accm >> b & 1) else bytes([b])
+ *     return (out + b'\x7e').hex()
+ * </pre>
  */
 final class HdlcVectors {
 
