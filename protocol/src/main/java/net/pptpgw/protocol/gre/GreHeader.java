@@ -28,7 +28,7 @@ import net.pptpgw.protocol.MalformedPacketException;
  *
  * <p>After {@link #decode} returns anything but {@link GreDecodeStatus#OK}, only the fields
  * that were read before the check failed hold packet values; {@link #detail} describes the
- * problem. Not thread-safe.
+ * problem; {@link #reset()} before reusing such an instance for encoding. Not thread-safe.
  */
 public final class GreHeader {
 

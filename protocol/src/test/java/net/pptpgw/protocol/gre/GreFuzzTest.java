@@ -20,9 +20,11 @@ class GreFuzzTest {
     @Test
     void decoderIsTotal() {
         GreHeader header = new GreHeader();
+        int[] byStatus = new int[GreDecodeStatus.values().length];
         Fuzz.run("gre", SEEDS, datagram -> {
             // The data plane's path: a status, never an exception, and nothing read outside the datagram.
             GreDecodeStatus status = header.decode(datagram, datagram.readerIndex(), datagram.readableBytes());
+            byStatus[status.ordinal()]++;
             // The record path: the same verdict, as a MalformedPacketException on failure.
             GrePacket packet = GrePacket.decode(datagram);
             try {
@@ -36,5 +38,9 @@ class GreFuzzTest {
                 packet.release();
             }
         });
+        // The inputs reached both sides of the decoder: accepted packets and the common rejections.
+        assertThat(byStatus[GreDecodeStatus.OK.ordinal()]).isPositive();
+        assertThat(byStatus[GreDecodeStatus.TRUNCATED.ordinal()]).isPositive();
+        assertThat(byStatus[GreDecodeStatus.PAYLOAD_LENGTH_EXCEEDS_DATAGRAM.ordinal()]).isPositive();
     }
 }
