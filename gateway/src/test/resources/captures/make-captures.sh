@@ -219,11 +219,13 @@ capture_gre_blocked() {
     local file=$RUN/gre-blocked.pcap pid a=10.99.0.2
     log "gre-blocked: GRE toward the client dropped on the server"
     topology 1
+    # Dropped where the server's bridge hands its own frames to the ports, as a firewall on the path
+    # would: an ip-family output rule would fail pptpctrl's send with EPERM, and it hangs up at once.
     ip netns exec pg-cap-srv nft -f - <<EOF
-table inet pg_cap_block {
+table bridge pg_cap_block {
     chain out {
         type filter hook output priority 0; policy accept;
-        ip daddr $a ip protocol gre counter drop
+        ether type ip ip daddr $a ip protocol gre counter drop
     }
 }
 EOF
@@ -241,6 +243,7 @@ EOF
     (($(gre_count "$file" $a $SERVER) > 0)) || die "gre-blocked: no GRE from the client"
     (($(gre_count "$file" $SERVER $a) == 0)) || die "gre-blocked: GRE from the server got through"
     (($(pptp_count "$file" 8) == 1)) || die "gre-blocked: expected one Outgoing-Call-Reply"
+    grep -q 'packets [1-9]' "$RUN/nft-blocked.txt" || die "gre-blocked: the nftables rule dropped nothing"
     install -m 0644 "$file" "$OUT/gre-blocked.pcap"
 }
 

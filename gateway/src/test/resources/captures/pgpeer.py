@@ -99,6 +99,7 @@ class LcpPeer:
         self.echo_seq = 0
         self.last_echo = 0.0
         self.terminated = False
+        self.closing = False
         self.stats = dict(role=role, magic='%08x' % magic, tx={}, rx={}, rx_other=0)
 
     def _count(self, way, code):
@@ -144,7 +145,7 @@ class LcpPeer:
 
     def on_tick(self, now, echo_interval):
         """Configure-Request retransmission (restart timer 1 s, at most 10: RFC 1661 section 4.6) and echoes."""
-        if self.terminated:
+        if self.terminated or self.closing:
             return []
         if not self.acked and self.conf_req_sent < 10 and now - self.last_conf_req >= 1.0:
             return [self.configure_request()]
@@ -248,6 +249,7 @@ def client(argv):
             write_all(fd, hdlc_encode(peer.configure_request()), time.time() + 1)
             stats['end'] = pump(fd, peer, deframer, time.time() + o.seconds, o.echo_interval)
             # Close the link the PPP way (RFC 1661 section 5.5), then hang up the call.
+            peer.closing = True
             write_all(fd, hdlc_encode(peer.packet(TERM_REQ, 0x7F, b'')), time.time() + 1)
             pump(fd, peer, deframer, time.time() + 2, 0, lambda: peer.terminated)
         else:

@@ -19,9 +19,9 @@ class Ipv4PacketTest {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    /** Frame 11 of captures/one-call.pcap without its Ethernet header: the client's first GRE packet, an LCP Configure-Request. */
-    private static final String REAL_GRE_PACKET = "45000032d9214000402f4cb30a6300020a630001"
-            + "3001880b0012000000000001" + "ff03c0210101000e010405780506434c4e54";
+    /** Frame 11 of captures/one-call.pcap without its Ethernet header: the server's first GRE packet, an LCP Configure-Request. */
+    private static final String REAL_GRE_PACKET = "450000326bfe4000402fb9d60a6300010a630002"
+            + "3001880b00126cff00000000" + "ff03c0210101000e01040578050653525652";
 
     @Test
     void decodesEveryFieldOfARealHeader() {
@@ -30,14 +30,14 @@ class Ipv4PacketTest {
 
         assertThat(ip.headerLength()).isEqualTo(20);
         assertThat(ip.totalLength()).isEqualTo(0x32);
-        assertThat(ip.identification()).isEqualTo(0xd921);
+        assertThat(ip.identification()).isEqualTo(0x6bfe);
         assertThat(ip.dontFragment()).isTrue();
         assertThat(ip.moreFragments()).isFalse();
         assertThat(ip.fragmentOffset()).isZero();
         assertThat(ip.timeToLive()).isEqualTo(64);
         assertThat(ip.protocol()).isEqualTo(Ipv4Packet.PROTOCOL_GRE);
-        assertThat(ip.source().getHostAddress()).isEqualTo("10.99.0.2");
-        assertThat(ip.destination().getHostAddress()).isEqualTo("10.99.0.1");
+        assertThat(ip.source().getHostAddress()).isEqualTo("10.99.0.1");
+        assertThat(ip.destination().getHostAddress()).isEqualTo("10.99.0.2");
         assertThat(ip.options().readableBytes()).isZero();
         assertThat(HEX.formatHex(ByteBufUtil.getBytes(ip.payload()))).isEqualTo(REAL_GRE_PACKET.substring(40));
         assertThat(ip.isFragment()).isFalse();

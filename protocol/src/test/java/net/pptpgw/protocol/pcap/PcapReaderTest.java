@@ -251,7 +251,7 @@ class PcapReaderTest {
         byte[] real = Files.readAllBytes(resource(TCPDUMP_SLL2_NANOS));
         List<byte[]> seeds = List.of(
                 written.toByteArray(),
-                Arrays.copyOf(real, 24 + 3 * (16 + 80)), // its first three frames are 80 bytes each
+                Arrays.copyOf(real, 24 + (16 + 80) + (16 + 80) + (16 + 72)), // its first three frames: SYN, SYN-ACK, ACK
                 new PcapngBuilder().section(ByteOrder.BIG_ENDIAN)
                         .interfaceDescription(LinkType.RAW.code(), 0, 0x8a, 3600L)
                         .obsoletePacket(0, 1, gre).simplePacket(gre, gre.length).bytes(),
