@@ -12,7 +12,7 @@
 # Captures written to OUT (default: this folder), then checked with tshark:
 #   one-call.pcap       one client, one call, LCP both ways for a few seconds, clean hang-up.
 #                       tcpdump on the client's eth0: classic pcap, microseconds, Ethernet.
-#                       Also copied to <repo>/samples/pptp-real-call.pcap.
+#                       Also copied to <repo>/samples/pptp-real-call.pcap when OUT is this folder.
 #   two-clients.pcapng  two clients calling the same server at once. dumpcap on the server's
 #                       bridge: pcapng, Ethernet.
 #   gre-blocked.pcap    one call whose GRE toward the client is dropped by nftables on the
@@ -28,7 +28,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../../../.." && pwd)
 OUT=$(mkdir -p "${1:-$here}" && cd "${1:-$here}" && pwd)
-PY=/usr/bin/python3            # Debian's interpreter, whatever comes first on PATH
+PY=/usr/bin/python3            # Debian's interpreter, not whatever python3 comes first on PATH
 SERVER=10.99.0.1
 RUN=$(mktemp -d /tmp/pg-cap.XXXXXX)
 
@@ -189,7 +189,8 @@ capture_one_call() {
     for type in 1 2 7 8 12; do (($(pptp_count "$file" $type) == 1)) || die "one-call: expected one PPTP message of type $type"; done
     (($(pptp_count "$file" 5) > 0 && $(pptp_count "$file" 6) > 0)) || die "one-call: no control-connection echo"
     install -m 0644 "$file" "$OUT/one-call.pcap"
-    install -D -m 0644 "$file" "$repo/samples/pptp-real-call.pcap"
+    # The README's demo capture follows the test data, not a trial run into another folder.
+    if [ "$OUT" = "$here" ]; then install -D -m 0644 "$file" "$repo/samples/pptp-real-call.pcap"; fi
 }
 
 capture_two_clients() {
