@@ -119,6 +119,21 @@ class PcapReaderTest {
     }
 
     @Test
+    void mergecapPcapngWithTwoInterfacesOfDifferentLinkTypes() throws IOException {
+        Path ethernet = resource(TCPDUMP_ETHERNET);
+        Path cooked = resource(TCPDUMP_SLL2_NANOS);
+        Path merged = dir.resolve("merged.pcapng");
+        ExternalTools.require("mergecap");
+        ExternalTools.run(List.of("mergecap", "-F", "pcapng", "-w", merged.toString(), ethernet.toString(), cooked.toString()), null, 60);
+
+        List<PcapRecord> records = readAll(merged);
+        assertThat(records).hasSize(22);
+        assertThat(records).filteredOn(r -> r.linkType() == LinkType.ETHERNET).hasSize(12);
+        assertThat(records).filteredOn(r -> r.linkType() == LinkType.LINUX_SLL2).hasSize(10);
+        assertMatchesTshark(merged, records);
+    }
+
+    @Test
     void bigAndLittleEndianPcapngSectionsWithEveryPacketBlockMatchTshark() throws IOException {
         byte[] gre = Packets.ipv4Gre(Packets.address(10, 99, 0, 1), Packets.address(10, 99, 0, 2),
                 Packets.enhancedGre(0, 1L, null, HexFormat.of().parseHex("ff03c02109010008")));
