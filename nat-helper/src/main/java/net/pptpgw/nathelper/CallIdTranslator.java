@@ -1,6 +1,5 @@
 package net.pptpgw.nathelper;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.util.ArrayList;
@@ -58,7 +57,9 @@ import net.pptpgw.protocol.pptp.WanErrorNotify;
  */
 public final class CallIdTranslator {
 
-    private static final Logger LOG = System.getLogger(CallIdTranslator.class.getName());
+    /** One line per failure reason per second at most: a misbehaving peer must not flood the log. */
+    private static final RateLimitedLog FAILURE_LOG = new RateLimitedLog(
+            System.getLogger(CallIdTranslator.class.getName()), 1_000_000_000L, System::nanoTime);
 
     private final MappingTable table;
     private final NatMetrics metrics;
@@ -259,6 +260,6 @@ public final class CallIdTranslator {
 
     private void fail(String reason, String detail) {
         metrics.translationFailure(reason);
-        LOG.log(Level.WARNING, "call-ID translation failed ({0}): {1}", reason, detail);
+        FAILURE_LOG.log(Level.WARNING, reason, "call-ID translation failed (" + reason + "): " + detail);
     }
 }
