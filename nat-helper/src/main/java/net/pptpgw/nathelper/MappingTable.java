@@ -224,6 +224,11 @@ public final class MappingTable {
         return calls != null && calls.isReserved(gatewayCallId);
     }
 
+    /** The live mappings now (GRE is forwarded for them), for listings; a copy. */
+    public java.util.List<CallMapping> snapshot() {
+        return java.util.List.copyOf(entries.asMap().values());
+    }
+
     public long liveMappings() {
         return metrics.liveMappings();
     }
