@@ -193,5 +193,10 @@ class GreForwarderTest {
             forwarder.lanToWan(copy, 0);
             copy.release();
         });
+        // The mutations reached both verdicts, so the run exercised more than the first check.
+        assertThat(fixture.counter("pptp.nat.gre.forwarded", "direction", "wan-to-lan")).isPositive();
+        assertThat(fixture.counter("pptp.nat.gre.forwarded", "direction", "lan-to-wan")).isPositive();
+        assertThat(dropped(Direction.WAN_TO_LAN, "malformed-ip")).isPositive();
+        assertThat(dropped(Direction.WAN_TO_LAN, "unknown-call-id")).isPositive();
     }
 }
