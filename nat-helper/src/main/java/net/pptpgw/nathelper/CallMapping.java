@@ -1,6 +1,7 @@
 package net.pptpgw.nathelper;
 
 import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,9 @@ public final class CallMapping {
     private final int clientCallId;
     private final int gatewayCallId;
     private final Key key;
+    /** Built once: the GRE relay sends every packet of the call to one of these (port 0: raw sockets have none). */
+    private final InetSocketAddress clientSocketAddress;
+    private final InetSocketAddress serverSocketAddress;
     private volatile int serverCallId = UNKNOWN;
     /** GRE has gone from client to server / server to client (the kernel's "replied" state needs both). */
     private volatile boolean sentByClient;
@@ -43,6 +47,8 @@ public final class CallMapping {
         this.clientCallId = clientCallId;
         this.gatewayCallId = gatewayCallId;
         this.key = new Key(serverAddress, gatewayCallId);
+        this.clientSocketAddress = new InetSocketAddress(client, 0);
+        this.serverSocketAddress = new InetSocketAddress(server, 0);
     }
 
     /** The cache key: the gateway call ID is unique per server address. Built once, so lookups allocate nothing. */
@@ -79,6 +85,16 @@ public final class CallMapping {
 
     void serverCallId(int serverCallId) {
         this.serverCallId = serverCallId;
+    }
+
+    /** The client as a raw socket's destination, without allocating per packet. */
+    public InetSocketAddress clientSocketAddress() {
+        return clientSocketAddress;
+    }
+
+    /** The server as a raw socket's destination, without allocating per packet. */
+    public InetSocketAddress serverSocketAddress() {
+        return serverSocketAddress;
     }
 
     Key key() {
