@@ -29,11 +29,14 @@ import java.util.Optional;
  * message is {@code call(arguments): description (NAME)}; callers pass the arguments as the
  * reader should see them ({@code "TUNSETIFF, tun0"}), since numbers alone say little.
  *
- * <p>{@link #read} and {@link #write} are the data path: they take a native address as a
- * {@code long} (on x86-64 and AArch64 a pointer travels in the same register as a 64-bit
- * integer, so no {@code MemorySegment} has to be made per packet), a call-state buffer the caller
- * owns, and they return {@code -errno} instead of throwing, so that the common "no packet
- * waiting" (EAGAIN) costs neither an exception nor an allocation. Every other call is control
+ * <p>{@link #read} and {@link #write} are the data path and allocate nothing: they take a native
+ * address as a {@code long} (on x86-64 and AArch64 a pointer travels in the same register as a
+ * 64-bit integer, so no {@code MemorySegment} is made per packet) and return {@code -errno}
+ * instead of throwing, so that the common "no packet waiting" (EAGAIN) costs no exception. They
+ * call without {@code captureCallState} first: the JDK implements the capture by slicing the
+ * caller's segment on every call, and whether escape analysis removes that slice depends on how
+ * the JIT happened to inline the caller (measured: 0 or 40 bytes per call from one run to the
+ * next). See {@link #read} for how errno is still read reliably. Every other call is control
  * path: it allocates its small arguments in a confined arena and throws.
  *
  * <p>Needs native access: {@code --enable-native-access=ALL-UNNAMED} (surefire and the launcher
@@ -90,6 +93,13 @@ public final class Libc {
     private static final MethodHandle IOCTL = withErrno("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // The same two without errno capture, for the data path's first attempt (see read()).
+    private static final MethodHandle READ_UNCAPTURED = plain("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
+    private static final MethodHandle WRITE_UNCAPTURED = plain("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
+    // int *__errno_location(void): glibc's address of the calling thread's errno, as a long.
+    private static final MethodHandle ERRNO_LOCATION = plain("__errno_location", JAVA_LONG).orElseThrow();
+    /** All of memory, to read errno at a raw address without making a segment per read. */
+    private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle SETNS = withErrno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle IF_NAMETOINDEX = withErrno("if_nametoindex", JAVA_INT, ADDRESS);
@@ -159,28 +169,44 @@ public final class Libc {
 
     /**
      * {@code read(2)} into native memory at {@code address}: the bytes read, or {@code -errno}.
-     * Allocates nothing; {@code callState} comes from {@link #newCallState} and must not be
-     * shared between threads.
+     * {@code callState} comes from {@link #newCallState} and must not be shared between threads.
+     *
+     * <p>The first attempt runs without errno capture. On failure errno is read from the
+     * thread's errno word, which the JVM may have overwritten on its way back from native code
+     * (blocking for a safepoint calls the C library), so only EAGAIN is believed as read: a
+     * wrong EAGAIN makes the caller try again later, which level-triggered epoll or EPOLLOUT
+     * makes it do. Any other value is confirmed by repeating the call with errno captured;
+     * repeating is safe because a failed read or write transferred nothing.
      */
     public static long read(int fd, long address, long length, MemorySegment callState) {
-        long result;
         try {
+            long result = (long) READ_UNCAPTURED.invokeExact(fd, address, length);
+            if (result >= 0 || lastErrno() == EAGAIN) {
+                return result >= 0 ? result : -EAGAIN;
+            }
             result = (long) READ.invokeExact(callState, fd, address, length);
+            return result >= 0 ? result : -errno(callState);
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        return result >= 0 ? result : -errno(callState);
     }
 
     /** {@code write(2)} from native memory at {@code address}: the bytes written, or {@code -errno}. As {@link #read}. */
     public static long write(int fd, long address, long length, MemorySegment callState) {
-        long result;
         try {
+            long result = (long) WRITE_UNCAPTURED.invokeExact(fd, address, length);
+            if (result >= 0 || lastErrno() == EAGAIN) {
+                return result >= 0 ? result : -EAGAIN;
+            }
             result = (long) WRITE.invokeExact(callState, fd, address, length);
+            return result >= 0 ? result : -errno(callState);
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        return result >= 0 ? result : -errno(callState);
+    }
+
+    private static int lastErrno() throws Throwable {
+        return ALL_MEMORY.get(JAVA_INT, (long) ERRNO_LOCATION.invokeExact());
     }
 
     /** Where {@link #read} and {@link #write} leave {@code errno}; one per thread that calls them. */

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TunQueue implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(TunQueue.class.getName());
+
     /**
      * How a registered queue reads and writes.
      *
@@ -355,7 +357,7 @@ public final class TunQueue implements AutoCloseable {
         try {
             fd.close();
         } catch (IOException e) {
-            System.getLogger(TunQueue.class.getName()).log(System.Logger.Level.DEBUG, "closing " + this, e);
+            LOG.log(System.Logger.Level.DEBUG, "closing " + this, e);
         }
     }
 
@@ -408,7 +410,12 @@ public final class TunQueue implements AutoCloseable {
                     continue;
                 }
                 packetsRead++;
-                handler.packetRead(this, packet);
+                try {
+                    handler.packetRead(this, packet);
+                } catch (RuntimeException e) {
+                    // A handler bug costs its packet (whose owner it was), not the queue.
+                    LOG.log(System.Logger.Level.WARNING, "TUN packet handler failed on " + this, e);
+                }
             }
         } finally {
             handler.readComplete(this);
