@@ -94,8 +94,10 @@ public final class Libc {
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // The same two without errno capture, for the data path's first attempt (see read()).
-    private static final MethodHandle READ_UNCAPTURED = plain("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
-    private static final MethodHandle WRITE_UNCAPTURED = plain("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
+    private static final MethodHandle READ_UNCAPTURED =
+            plain("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
+    private static final MethodHandle WRITE_UNCAPTURED =
+            plain("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
     // int *__errno_location(void): glibc's address of the calling thread's errno, as a long.
     private static final MethodHandle ERRNO_LOCATION = plain("__errno_location", JAVA_LONG).orElseThrow();
     /** All of memory, to read errno at a raw address without making a segment per read. */
@@ -113,7 +115,8 @@ public final class Libc {
 
     /** {@code socket(2)}; returns the descriptor. */
     public static int socket(int domain, int type, int protocol, String arguments) throws ErrnoException {
-        return (int) call("socket", arguments, (arena, state) -> (int) SOCKET.invokeExact(state, domain, type, protocol));
+        return (int) call("socket", arguments,
+                (arena, state) -> (int) SOCKET.invokeExact(state, domain, type, protocol));
     }
 
     /** {@code setsockopt(2)} with an {@code int} option value. */
@@ -191,7 +194,7 @@ public final class Libc {
         }
     }
 
-    /** {@code write(2)} from native memory at {@code address}: the bytes written, or {@code -errno}. As {@link #read}. */
+    /** {@code write(2)} from native memory at {@code address}: bytes written, or {@code -errno}; as {@link #read}. */
     public static long write(int fd, long address, long length, MemorySegment callState) {
         try {
             long result = (long) WRITE_UNCAPTURED.invokeExact(fd, address, length);

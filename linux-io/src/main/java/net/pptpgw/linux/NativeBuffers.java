@@ -2,6 +2,7 @@ package net.pptpgw.linux;
 
 import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /** Native addresses of Netty buffers, for {@link Libc#read} and {@link Libc#write}. */
 final class NativeBuffers {
@@ -26,6 +27,10 @@ final class NativeBuffers {
         if (buffer.hasMemoryAddress()) {
             return buffer.memoryAddress() + index;
         }
-        return MemorySegment.ofBuffer(buffer.internalNioBuffer(index, length)).address();
+        ByteBuffer view = buffer.internalNioBuffer(index, length);
+        if (!view.isDirect()) { // a heap segment's "address" is an offset: never hand that to the kernel
+            throw new IllegalArgumentException("not a direct buffer: " + buffer);
+        }
+        return MemorySegment.ofBuffer(view).address();
     }
 }

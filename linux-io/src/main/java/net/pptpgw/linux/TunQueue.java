@@ -110,11 +110,12 @@ public final class TunQueue implements AutoCloseable {
     private final MemorySegment writeState;
     private final EpollHandle ioHandle = new EpollHandle();
 
-    // Set by register(), before the registration task is handed to the loop (which publishes them).
+    // Set by register(). The loop reads options and handler after the registration task, which
+    // publishes them; writers on any thread read loop and pendingWrites, hence volatile.
     private volatile IoEventLoop loop;
     private Options options;
     private TunPacketHandler handler;
-    private Queue<ByteBuf> pendingWrites;
+    private volatile Queue<ByteBuf> pendingWrites;
     // Event loop only.
     private IoRegistration registration;
     private boolean writeBlocked;
@@ -222,6 +223,16 @@ public final class TunQueue implements AutoCloseable {
             writeDrops.increment();
             return false;
         }
+        if (closed.get()) {
+            // Closed between the check and the offer: the loop, the queue's only consumer,
+            // releases what is left.
+            try {
+                loop.execute(this::releasePendingWrites);
+            } catch (RejectedExecutionException e) {
+                // The loop has ended; so has the process's use of these buffers.
+            }
+            return false;
+        }
         return true;
     }
 
@@ -257,6 +268,9 @@ public final class TunQueue implements AutoCloseable {
      * a queue that is not registered, or on its event loop.
      */
     public int readPacket(ByteBuf buffer) throws IOException {
+        if (!NativeBuffers.isNative(buffer)) {
+            throw new IllegalArgumentException("read(2) needs a direct buffer in one piece, not " + buffer);
+        }
         long result = readInto(buffer, buffer.writerIndex(), buffer.writableBytes());
         if (result == -Libc.EAGAIN) {
             return -1;
@@ -481,7 +495,8 @@ public final class TunQueue implements AutoCloseable {
     private long writeFrom(ByteBuf packet) {
         int length = packet.readableBytes();
         if (NativeBuffers.isNative(packet)) {
-            return Libc.write(fd.intValue(), NativeBuffers.address(packet, packet.readerIndex(), length), length, writeState);
+            long address = NativeBuffers.address(packet, packet.readerIndex(), length);
+            return Libc.write(fd.intValue(), address, length, writeState);
         }
         // A heap or composite buffer: one copy into a direct one, since write(2) needs contiguous native memory.
         ByteBufAllocator allocator = options != null ? options.allocator() : ByteBufAllocator.DEFAULT;

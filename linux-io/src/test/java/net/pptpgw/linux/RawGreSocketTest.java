@@ -85,7 +85,8 @@ class RawGreSocketTest {
         Collector atA = new Collector(false);
         Collector atB = new Collector(true); // sends every GRE packet back to where it came from
         Channel socketA = open(a, RawGreSocket.Options.defaults().withBindAddress(addressA), atA);
-        open(b, RawGreSocket.Options.defaults().withBindAddress(addressB), atB);
+        RawGreSocket.Options optionsB = RawGreSocket.Options.defaults().withBindAddress(addressB);
+        channels.add(b.call(() -> RawGreSocket.register(group, optionsB, atB)).sync().channel());
 
         sendGre(socketA, addressB, CALL_ID, 0, 1000, 100);
 
@@ -109,7 +110,8 @@ class RawGreSocketTest {
 
         byte[] gre = Packets.enhancedGre(CALL_ID, 7L, 3L, new byte[] {(byte) 0xff, 0x03, (byte) 0xc0, 0x21});
         byte[] packet = Packets.ipv4Gre(Packets.address(10, 9, 9, 9), addressB.getAddress(), gre);
-        relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), new InetSocketAddress(addressB, 0))).sync();
+        InetSocketAddress to = new InetSocketAddress(addressB, 0);
+        relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), to)).sync();
 
         awaitTrue(() -> atB.received.get() >= 1, Duration.ofSeconds(5));
         assertThat(atB.sources).containsExactly("10.9.9.9");
@@ -154,6 +156,7 @@ class RawGreSocketTest {
         assertThat(b.call(() -> rawSocketDrops())).as("kernel drops at B's socket").isPositive();
 
         socketB.config().setAutoRead(true);
+        awaitTrue(() -> atB.received.get() > 0, Duration.ofSeconds(5));
         awaitStable(atB.received, Duration.ofMillis(300));
         assertThat(atB.received.get()).isBetween(1, flood - 1);
 

@@ -58,7 +58,8 @@ final class TestNamespaces implements AutoCloseable {
     }
 
     /** Runs a program inside a namespace; returns its exit code and combined output. */
-    static Result exec(String namespace, long timeoutSeconds, String... command) throws IOException, InterruptedException {
+    static Result exec(String namespace, long timeoutSeconds, String... command)
+            throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         line.addAll(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();

@@ -101,7 +101,8 @@ class TunDeviceTest {
 
         // Headroom and another allocator exercise reads at an offset into pooled buffers.
         EchoResponder responder = new EchoResponder();
-        TunQueue.Options options = TunQueue.Options.defaults().withHeadroom(32).withAllocator(PooledByteBufAllocator.DEFAULT);
+        TunQueue.Options options = TunQueue.Options.defaults()
+                .withHeadroom(32).withAllocator(PooledByteBufAllocator.DEFAULT);
         for (TunQueue queue : tun.queues()) {
             queue.register(group.next(), options, responder).sync();
         }
@@ -159,6 +160,9 @@ class TunDeviceTest {
             buffer.release();
         }
         assertThat(sequences).containsExactlyInAnyOrder(1, 2, 3);
+
+        ByteBuf heapTarget = Unpooled.buffer(2048);
+        assertThatThrownBy(() -> queue.readPacket(heapTarget)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
