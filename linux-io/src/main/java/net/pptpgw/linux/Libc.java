@@ -91,6 +91,9 @@ public final class Libc {
     private static final MethodHandle OPEN = withErrno("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     // int ioctl(int fd, unsigned long request, ...): every request we use takes a pointer.
     private static final MethodHandle IOCTL = withErrno("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle SETNS = withErrno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle IF_NAMETOINDEX = withErrno("if_nametoindex", JAVA_INT, ADDRESS);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // The same two without errno capture, for the data path's first attempt (see read()).
@@ -102,9 +105,6 @@ public final class Libc {
     private static final MethodHandle ERRNO_LOCATION = plain("__errno_location", JAVA_LONG).orElseThrow();
     /** All of memory, to read errno at a raw address without making a segment per read. */
     private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
-    private static final MethodHandle SETNS = withErrno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle IF_NAMETOINDEX = withErrno("if_nametoindex", JAVA_INT, ADDRESS);
     // glibc 2.32+: thread-safe, constant strings, NULL for an unknown number.
     private static final Optional<MethodHandle> STRERRORNAME_NP = plain("strerrorname_np", ADDRESS, JAVA_INT);
     private static final Optional<MethodHandle> STRERRORDESC_NP = plain("strerrordesc_np", ADDRESS, JAVA_INT);

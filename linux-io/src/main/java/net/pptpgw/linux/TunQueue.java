@@ -60,7 +60,7 @@ public final class TunQueue implements AutoCloseable {
      * @param headroom bytes left free before each packet read
      * @param maxPacketsPerWakeup packets read before the loop turns to its other work
      * @param writeQueueCapacity packets {@link #write} queues before it drops (counted in
-     *     {@link #writeDrops})
+     *     {@link #writeDrops}); rounded up to a power of two
      */
     public record Options(ByteBufAllocator allocator, int bufferSize, int headroom, int maxPacketsPerWakeup,
                           int writeQueueCapacity) {

@@ -7,8 +7,10 @@ import io.netty.buffer.Unpooled;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.HexFormat;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.pptpgw.protocol.testing.Fuzz;
 import net.pptpgw.protocol.testing.Packets;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +78,25 @@ class Ipv4HeaderTest {
         Ipv4Header.destination(datagram);
         Ipv4Header.protocol(datagram);
         Ipv4Header.totalLength(datagram);
+    }
+
+    /** Random and mutated datagrams in exact-size buffers: nothing is read outside them. */
+    @Test
+    void fuzzedDatagramsNeverThrow() {
+        byte[] gre = Packets.enhancedGre(9, 1L, 1L, new byte[] {(byte) 0xff, 0x03, 0x00, 0x21});
+        List<byte[]> seeds = List.of(
+                Packets.ipv4Gre(Packets.address(10, 0, 0, 1), Packets.address(10, 0, 0, 2), gre),
+                HexFormat.of().parseHex("4600002000004000402f00000a0000010a00000201010100" + "2001880b00000000"));
+        Fuzz.run("ipv4-header", seeds, datagram -> {
+            int length = Ipv4Header.headerLength(datagram);
+            if (length != -1) {
+                assertThat(length).isBetween(Ipv4Header.MIN_LENGTH, datagram.readableBytes());
+                Ipv4Header.source(datagram);
+                Ipv4Header.destination(datagram);
+                Ipv4Header.protocol(datagram);
+                Ipv4Header.totalLength(datagram);
+            }
+        });
     }
 
     private static ByteBuf hex(String hex) {

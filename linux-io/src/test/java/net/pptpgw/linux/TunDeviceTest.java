@@ -310,6 +310,50 @@ class TunDeviceTest {
     }
 
     @Test
+    void kernelChoosesTheNameWhenNoneIsGiven() throws Exception {
+        TunDevice tun = open(() -> TunDevice.open(null));
+        assertThat(tun.name()).matches("tun\\d+");
+        assertThat(IpCommand.inNamespace(namespace).run("link", "show", "dev", tun.name())).contains(tun.name());
+        assertThat(tun).hasToString("TunDevice[" + tun.name() + ", 1 queue]");
+    }
+
+    @Test
+    void fullWriteQueueDropsAndReleases() throws Exception {
+        TunDevice tun = open(() -> TunDevice.open("pgfull0"));
+        configure(tun.name());
+        TunQueue queue = tun.queue(0);
+        TunQueue.Options options = TunQueue.Options.defaults().withWriteQueueCapacity(4);
+        queue.register(group.next(), options, (q, p) -> p.release()).sync();
+        CompletableFuture<Void> loopHeld = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        queue.eventLoop().execute(() -> { // hold the loop so that nothing drains the queue
+            loopHeld.complete(null);
+            release.join();
+        });
+        loopHeld.get(5, TimeUnit.SECONDS);
+
+        List<ByteBuf> packets = new ArrayList<>();
+        List<Boolean> accepted = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ByteBuf packet = Unpooled.directBuffer(128).writeBytes(echoRequest(i));
+            packets.add(packet);
+            accepted.add(queue.write(packet));
+        }
+        queue.flush();
+        release.complete(null);
+
+        assertThat(accepted).containsExactly(true, true, true, true, false, false, false, false, false, false);
+        assertThat(queue.writeDrops()).isEqualTo(6);
+        assertThat(packets.subList(4, 10)).allSatisfy(p -> assertThat(p.refCnt()).isZero());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (queue.packetsWritten() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(queue.packetsWritten()).isEqualTo(4);
+        assertThat(packets.subList(0, 4)).allSatisfy(p -> assertThat(p.refCnt()).isZero());
+    }
+
+    @Test
     void deviceDeletedUnderARegisteredQueueIsReportedAndClosesIt() throws Exception {
         TunDevice tun = open(() -> TunDevice.open("pggone0"));
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
