@@ -113,6 +113,7 @@ final class TestNamespace implements AutoCloseable {
     }
 
     /** open(2) the namespace file and setns(2) this thread into it, through the FFM API. */
+    @SuppressWarnings("restricted")
     private static void enter(String path) throws Throwable {
         Linker linker = Linker.nativeLinker();
         var libc = linker.defaultLookup();

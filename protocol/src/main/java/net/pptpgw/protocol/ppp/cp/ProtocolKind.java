@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.cp;
 
+import net.pptpgw.protocol.ppp.PppProtocol;
 import net.pptpgw.protocol.ppp.ccp.CcpOptionCodec;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOptionCodec;
 import net.pptpgw.protocol.ppp.lcp.LcpOptionCodec;
@@ -15,19 +16,19 @@ import net.pptpgw.protocol.ppp.lcp.LcpOptionCodec;
 public enum ProtocolKind {
 
     /** Link Control Protocol: codes 1-11 (RFC 1661 §5), 12 and 13 (RFC 1570 §1). */
-    LCP("lcp", 0xc021, LcpOptionCodec::decode),
+    LCP("lcp", PppProtocol.LCP, LcpOptionCodec::decode),
     /** IP Control Protocol: codes 1-7 (RFC 1332 §2). */
-    IPCP("ipcp", 0x8021, IpcpOptionCodec::decode),
+    IPCP("ipcp", PppProtocol.IPCP, IpcpOptionCodec::decode),
     /** Compression Control Protocol: codes 1-7, and 14/15 Reset-Request/Reset-Ack (RFC 1962 §2, §5). */
-    CCP("ccp", 0x80fd, CcpOptionCodec::decode);
+    CCP("ccp", PppProtocol.CCP, CcpOptionCodec::decode);
 
     private final String label;
-    private final int protocolNumber;
+    private final PppProtocol protocol;
     private final OptionDecoder optionDecoder;
 
-    ProtocolKind(String label, int protocolNumber, OptionDecoder optionDecoder) {
+    ProtocolKind(String label, PppProtocol protocol, OptionDecoder optionDecoder) {
         this.label = label;
-        this.protocolNumber = protocolNumber;
+        this.protocol = protocol;
         this.optionDecoder = optionDecoder;
     }
 
@@ -37,8 +38,18 @@ public enum ProtocolKind {
     }
 
     /** The PPP Protocol field value that carries this protocol (RFC 1661 §2, RFC 1332 §2, RFC 1962 §2). */
-    public int protocolNumber() {
-        return protocolNumber;
+    public PppProtocol protocol() {
+        return protocol;
+    }
+
+    /** The control protocol carried under this PPP protocol number, or {@code null} for any other. */
+    public static ProtocolKind of(PppProtocol protocol) {
+        for (ProtocolKind kind : values()) {
+            if (kind.protocol.equals(protocol)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     public OptionDecoder optionDecoder() {

@@ -68,7 +68,7 @@ class ControlPacketTsharkTest {
     /** The packet as the codec encodes it, in a PPP frame with address, control and a 2-octet Protocol. */
     private static byte[] pppFrame(Vector vector) {
         ByteBuf frame = Unpooled.buffer();
-        frame.writeByte(0xff).writeByte(0x03).writeShort(vector.kind().protocolNumber());
+        frame.writeByte(0xff).writeByte(0x03).writeShort(vector.kind().protocol().value());
         ControlPacketCodec.encode(vector.packet(), frame);
         return ByteBufUtil.getBytes(frame);
     }

@@ -1,0 +1,99 @@
+package net.pptpgw.nathelper;
+
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PPTP passthrough ALG as one object the gateway command starts and stops: the control
+ * proxy, the call mappings and their metrics.
+ *
+ * <pre>
+ * NatHelper helper = new NatHelper(config, registry);
+ * helper.start();   // listening; returns at once
+ * ...
+ * helper.stop();    // closes every proxied connection, ends every call
+ * </pre>
+ */
+public final class NatHelper implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(NatHelper.class.getName());
+
+    private final NatHelperConfig config;
+    private final NatMetrics metrics;
+    private final MappingTable mappings;
+    private EventLoopGroup group;
+    private ControlProxy proxy;
+    private ScheduledFuture<?> sweeper;
+
+    public NatHelper(NatHelperConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.metrics = new NatMetrics(registry);
+        this.mappings = new MappingTable(config.timeouts(), metrics, Ticker.systemTicker(), new SecureRandom(),
+                Scheduler.systemScheduler());
+    }
+
+    /** Binds the control proxy; the helper works once this returns. */
+    public synchronized NatHelper start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                EpollIoHandler.newFactory());
+        try {
+            proxy = new ControlProxy(config, mappings, metrics, group).start();
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            group = null;
+            throw e;
+        }
+        // Expired entries leave promptly through Caffeine's scheduler; this drops unused server tables.
+        sweeper = group.next().scheduleAtFixedRate(mappings::cleanUp, 5, 5, TimeUnit.SECONDS);
+        LOG.log(Level.INFO, "NAT helper started: WAN address {0}, control proxy on {1}",
+                config.wanAddress().getHostAddress(), proxy.localAddress());
+        return this;
+    }
+
+    /** Closes every proxied control connection (their calls end) and stops the threads. Idempotent. */
+    public synchronized void stop() {
+        if (group == null) {
+            return;
+        }
+        sweeper.cancel(false);
+        proxy.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        group = null;
+        LOG.log(Level.INFO, "NAT helper stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public NatHelperConfig config() {
+        return config;
+    }
+
+    public MappingTable mappings() {
+        return mappings;
+    }
+
+    public NatMetrics metrics() {
+        return metrics;
+    }
+
+    /** Where the control proxy listens. */
+    public InetSocketAddress controlAddress() {
+        return proxy.localAddress();
+    }
+}
