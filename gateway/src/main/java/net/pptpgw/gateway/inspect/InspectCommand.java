@@ -32,7 +32,7 @@ public final class InspectCommand implements Callable<Integer> {
     /** Exit status when the file cannot be read as a capture. */
     public static final int UNREADABLE = 2;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the capture file (pcap or pcapng)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "the capture file (pcap or pcapng), - for standard input")
     Path file;
 
     @Option(names = "--json", description = "write the report as JSON instead of text")
@@ -50,7 +50,8 @@ public final class InspectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         InspectionReport report;
         try {
-            report = Inspector.inspect(file, verbose);
+            report = file.toString().equals("-") ? Inspector.inspect(System.in, "standard input", verbose)
+                    : Inspector.inspect(file, verbose);
         } catch (NoSuchFileException e) {
             err.println("pptp-gateway inspect: " + file + ": no such file");
             err.flush();

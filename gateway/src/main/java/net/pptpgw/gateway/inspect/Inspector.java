@@ -1,7 +1,10 @@
 package net.pptpgw.gateway.inspect;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,11 +63,24 @@ public final class Inspector implements Consumer<CaptureEvent> {
      * @throws MalformedPacketException when it is not a pcap or pcapng file, or is corrupt before its first frame
      */
     public static InspectionReport inspect(Path file, boolean keepFrames) throws IOException {
-        Inspector inspector = new Inspector(keepFrames);
-        try (PcapReader pcap = PcapReader.open(file)) {
-            inspector.read(pcap);
-            return inspector.report(file.toString(), pcap.format().name().toLowerCase());
+        // A pipe or device cannot be mapped: read it whole instead (e.g. inspect <(tcpdump -w - ...)).
+        try (PcapReader pcap = Files.isRegularFile(file) ? PcapReader.open(file)
+                : new PcapReader(Unpooled.wrappedBuffer(Files.readAllBytes(file)))) {
+            return inspect(pcap, file.toString(), keepFrames);
         }
+    }
+
+    /** Reads and analyses a capture from a stream, e.g. standard input. */
+    public static InspectionReport inspect(InputStream in, String name, boolean keepFrames) throws IOException {
+        try (PcapReader pcap = new PcapReader(Unpooled.wrappedBuffer(in.readAllBytes()))) {
+            return inspect(pcap, name, keepFrames);
+        }
+    }
+
+    private static InspectionReport inspect(PcapReader pcap, String name, boolean keepFrames) {
+        Inspector inspector = new Inspector(keepFrames);
+        inspector.read(pcap);
+        return inspector.report(name, pcap.format().name().toLowerCase());
     }
 
     /** Reads every frame of {@code pcap}; a corrupt end of file becomes a finding. */
