@@ -34,7 +34,10 @@ final class CallTracker {
     Integer pnsCallId;
     Integer pacCallId;
     State state = State.REQUESTED;
-    String result;
+    /** The Outgoing-Call-Reply's or Incoming-Call-Reply's result, with the error when there is one. */
+    String replyResult;
+    /** The Call-Disconnect-Notify's result, with the error when there is one. */
+    String disconnectResult;
     /** The Outgoing-Call-Reply or Incoming-Call-Connected that let GRE flow. */
     long connectFrame = -1;
     Instant connectTime;
@@ -93,7 +96,8 @@ final class CallTracker {
     }
 
     Call report(CaptureClock clock, Instant captureEnd) {
-        return new Call(kind.name().toLowerCase(), pnsCallId, pacCallId, state.name().toLowerCase(), result,
+        return new Call(kind.name().toLowerCase(), pnsCallId, pacCallId, state.name().toLowerCase(), replyResult,
+                disconnectResult,
                 startFrame, clock.seconds(start), endFrame < 0 ? null : endFrame, end == null ? null : clock.seconds(end),
                 clientToServer == null ? null : clientToServer.report(),
                 serverToClient == null ? null : serverToClient.report(), ppp.report(clock, captureEnd));

@@ -200,7 +200,7 @@ final class ControlConnectionTracker {
                     expectGre(call, from, reply.peerCallId());
                 }
                 call.pacCallId = reply.callId();
-                call.result = reply.resultCode().toString();
+                call.replyResult = reply.resultCode().toString() + errorText(message);
                 if (reply.resultCode().equals(OutgoingCallResult.CONNECTED)) {
                     call.connected(frame, timestamp);
                     expectGre(call, other(from), reply.callId());
@@ -225,7 +225,7 @@ final class ControlConnectionTracker {
                     expectGre(call, from, reply.peerCallId());
                 }
                 call.pnsCallId = reply.callId();
-                call.result = reply.resultCode().toString();
+                call.replyResult = reply.resultCode().toString() + errorText(message);
                 if (reply.resultCode().equals(IncomingCallResult.CONNECT)) {
                     expectGre(call, other(from), reply.callId());
                 } else {
@@ -253,7 +253,7 @@ final class ControlConnectionTracker {
                 CallTracker call = find(c -> c.active() && is(c.pacCallId, notify.callId()));
                 if (call != null) {
                     call.state = State.DISCONNECTED;
-                    call.result = notify.resultCode().toString() + errorText(message);
+                    call.disconnectResult = notify.resultCode().toString() + errorText(message);
                     call.ended(frame, timestamp);
                 }
             }

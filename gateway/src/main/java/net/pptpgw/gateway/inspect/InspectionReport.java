@@ -60,12 +60,13 @@ public record InspectionReport(
      * @param pnsCallId the PNS's call ID: the key of GRE sent to the PNS
      * @param pacCallId the PAC's call ID: the key of GRE sent to the PAC
      * @param state requested, connected, failed, cleared (Call-Clear-Request, no Call-Disconnect-Notify) or disconnected
-     * @param result the reply's result, or the Call-Disconnect-Notify's
+     * @param replyResult the Outgoing-Call-Reply's or Incoming-Call-Reply's result by name, with the error if any
+     * @param disconnectResult the Call-Disconnect-Notify's result by name, with the error if any
      * @param clientToServer GRE the control connection's client sent for this call
      * @param serverToClient GRE the server sent for this call
      */
-    public record Call(String kind, Integer pnsCallId, Integer pacCallId, String state, String result,
-                       long startFrame, double start, Long endFrame, Double end, GreFlow clientToServer,
+    public record Call(String kind, Integer pnsCallId, Integer pacCallId, String state, String replyResult,
+                       String disconnectResult, long startFrame, double start, Long endFrame, Double end, GreFlow clientToServer,
                        GreFlow serverToClient, Ppp ppp) {}
 
     /**

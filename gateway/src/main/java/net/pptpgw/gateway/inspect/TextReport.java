@@ -110,8 +110,15 @@ public final class TextReport {
     }
 
     private void call(int connection, int number, Call call) {
+        List<String> results = new ArrayList<>();
+        if (call.replyResult() != null) {
+            results.add("reply " + call.replyResult());
+        }
+        if (call.disconnectResult() != null) {
+            results.add("Call-Disconnect-Notify " + call.disconnectResult());
+        }
         line("  Call %d.%d: %s, PNS call ID %s, PAC call ID %s: %s%s", connection, number, call.kind(),
-                id(call.pnsCallId()), id(call.pacCallId()), call.state(), call.result() == null ? "" : " (" + call.result() + ")");
+                id(call.pnsCallId()), id(call.pacCallId()), call.state(), results.isEmpty() ? "" : " (" + String.join(", ", results) + ")");
         line("    from frame %d at %.6f s%s", call.startFrame(), call.start(),
                 call.endFrame() == null ? " to the end of the capture" : String.format(" to frame %d at %.6f s", call.endFrame(), call.end()));
         gre("    ", "client -> server", call.clientToServer());

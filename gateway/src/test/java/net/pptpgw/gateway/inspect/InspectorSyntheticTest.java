@@ -53,7 +53,13 @@ import net.pptpgw.protocol.pptp.IncomingCallConnected;
 import net.pptpgw.protocol.pptp.IncomingCallReply;
 import net.pptpgw.protocol.pptp.IncomingCallRequest;
 import net.pptpgw.protocol.pptp.IncomingCallResult;
+import net.pptpgw.protocol.pptp.BearerCapabilities;
 import net.pptpgw.protocol.pptp.BearerType;
+import net.pptpgw.protocol.pptp.FramingCapabilities;
+import net.pptpgw.protocol.pptp.OutgoingCallReply;
+import net.pptpgw.protocol.pptp.StartControlConnectionReply;
+import net.pptpgw.protocol.pptp.StartControlConnectionRequest;
+import net.pptpgw.protocol.pptp.StartControlConnectionResult;
 import net.pptpgw.protocol.pptp.OutgoingCallResult;
 import net.pptpgw.protocol.pptp.StopControlConnectionReason;
 import net.pptpgw.protocol.pptp.StopControlConnectionRequest;
@@ -300,7 +306,8 @@ class InspectorSyntheticTest {
         assertThat(findings(report, "control-stream-gap")).singleElement()
                 .satisfies(f -> assertThat(f.explanation()).startsWith("16 octets of the client -> server stream"));
         Call call = onlyCall(report);
-        assertThat(List.of(call.state(), call.result())).containsExactly("disconnected", "Request(4)");
+        assertThat(List.of(call.state(), call.replyResult(), call.disconnectResult()))
+                .containsExactly("disconnected", "Connected(1)", "Request(4)");
         assertThat(findings(report, "call-cleared-without-cdn")).isEmpty();
     }
 
@@ -313,10 +320,32 @@ class InspectorSyntheticTest {
         InspectionReport report = inspectClean(capture);
 
         Call call = onlyCall(report);
-        assertThat(List.of(call.state(), call.result())).containsExactly("failed", "Busy(4)");
+        assertThat(List.of(call.state(), call.replyResult())).containsExactly("failed", "Busy(4)");
+        assertThat(call.disconnectResult()).isNull();
         assertThat(findings(report, "call-failed")).singleElement().satisfies(f -> assertThat(f.explanation())
                 .isEqualTo("Outgoing-Call-Reply from server refused call ID 4369: result Busy(4)"));
         assertThat(findings(report, "gre-missing")).isEmpty();
+    }
+
+    @Test
+    void refusedControlConnectionAndGeneralErrorsAreNamed() throws IOException {
+        SyntheticCapture capture = new SyntheticCapture().connect()
+                .fromClient(new StartControlConnectionRequest(0x0100, FramingCapabilities.BOTH, BearerCapabilities.BOTH, 0, 1, "c", "v"))
+                .fromServer(new StartControlConnectionReply(0x0100, StartControlConnectionResult.NOT_AUTHORIZED,
+                        GeneralErrorCode.NONE, FramingCapabilities.BOTH, BearerCapabilities.BOTH, 0, 1, "s", "v"))
+                .fromClient(SyntheticCapture.outgoingCallRequest(PNS_CALL_ID))
+                .fromServer(new OutgoingCallReply(0, PNS_CALL_ID, OutgoingCallResult.GENERAL_ERROR, GeneralErrorCode.NO_RESOURCE,
+                        0, 0, 0, 0, 0));
+
+        InspectionReport report = inspectClean(capture);
+
+        assertThat(report.anomalies()).extracting(Finding::frame, Finding::kind, Finding::explanation).containsExactly(
+                tuple(5L, "control-connection-refused", "Start-Control-Connection-Reply from server refused "
+                        + "10.0.0.2:40000 -> 10.0.0.1:1723: result Not Authorized(4)"),
+                tuple(7L, "call-failed", "Outgoing-Call-Reply from server refused call ID 4369: result General Error(2),"
+                        + " error No-Resource(4)"));
+        assertThat(report.controlConnections().getFirst().messages().get(3)).extracting(m -> m.result(), m -> m.error())
+                .containsExactly("General Error(2)", "No-Resource(4)");
     }
 
     @Test
