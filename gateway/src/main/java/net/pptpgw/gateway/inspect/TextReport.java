@@ -181,7 +181,7 @@ public final class TextReport {
             line("    PPP: nothing captured");
             return;
         }
-        line("    PPP negotiation:");
+        line(ppp.negotiation().isEmpty() ? "    PPP negotiation: none captured" : "    PPP negotiation:");
         for (PppStep step : ppp.negotiation()) {
             line("      %6d %11.6f  %-6s %-5s %s", step.frame(), step.time(), step.from(), step.protocol(), step.detail());
         }
