@@ -75,6 +75,14 @@ final class CallTracker {
         ended(frame, timestamp);
     }
 
+    /** A Call-Disconnect-Notify: the call is over, whether or not a Call-Clear-Request asked for it. */
+    void disconnected(long frame, Instant timestamp, String result) {
+        state = State.DISCONNECTED;
+        disconnectResult = result;
+        endFrame = frame;
+        end = timestamp;
+    }
+
     void ended(long frame, Instant timestamp) {
         if (endFrame < 0) {
             endFrame = frame;

@@ -1,5 +1,6 @@
 package net.pptpgw.gateway.inspect;
 
+import io.netty.buffer.ByteBuf;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,8 @@ final class ControlConnectionTracker {
     private final List<CallTracker> calls = new ArrayList<>();
     private long firstFrame = -1;
     private Instant firstTime;
-    private boolean startedBeforeCapture;
+    private boolean synSeen;
+    private boolean startedWithoutSyn;
     private Direction pns;
     private Ending stop;
     private Ending reset;
@@ -100,7 +102,7 @@ final class ControlConnectionTracker {
         }
     }
 
-    void bytes(Direction direction, io.netty.buffer.ByteBuf bytes, long frame, Instant timestamp) {
+    void bytes(Direction direction, ByteBuf bytes, long frame, Instant timestamp) {
         seen(frame, timestamp);
         framers.get(direction).bytes(bytes, frame, timestamp);
     }
@@ -116,9 +118,9 @@ final class ControlConnectionTracker {
     void signal(Direction direction, Signal signal, long frame, Instant timestamp) {
         seen(frame, timestamp);
         switch (signal) {
-            case SYN -> { }
+            case SYN -> synSeen = true;
             case STARTED_WITHOUT_SYN -> {
-                startedBeforeCapture = true;
+                startedWithoutSyn = true;
                 framers.get(direction).startedMidStream();
             }
             case FIN -> {
@@ -252,9 +254,7 @@ final class ControlConnectionTracker {
                 pns = other(from);
                 CallTracker call = find(c -> c.active() && is(c.pacCallId, notify.callId()));
                 if (call != null) {
-                    call.state = State.DISCONNECTED;
-                    call.disconnectResult = notify.resultCode().toString() + errorText(message);
-                    call.ended(frame, timestamp);
+                    call.disconnected(frame, timestamp, notify.resultCode().toString() + errorText(message));
                 }
             }
             default -> { }
@@ -340,7 +340,7 @@ final class ControlConnectionTracker {
                 Describe.error(m.message()), Describe.detail(m.message()))).toList();
         return new ControlConnection(address(flow.client(), flow.clientPort()), address(flow.server(), flow.serverPort()),
                 pns == null ? null : side(pns), pns == null ? null : side(other(pns)), firstFrame,
-                clock.seconds(firstTime), startedBeforeCapture, ending == null ? null : ending.frame(),
+                clock.seconds(firstTime), startedWithoutSyn && !synSeen, ending == null ? null : ending.frame(),
                 ending == null ? null : clock.seconds(ending.timestamp()),
                 ending == null ? "open at capture end" : ending.how(), messageReports, callReports);
     }

@@ -88,7 +88,9 @@ class InspectorScapyTest {
         Call call = report.controlConnections().getFirst().calls().getFirst();
         assertThat(List.of(call.pnsCallId(), call.pacCallId(), call.state(), call.replyResult(), call.disconnectResult()))
                 .containsExactly(4660, 22136, "disconnected", "Connected(1)", "Request(4)");
+        assertThat(List.of(call.startFrame(), call.endFrame())).containsExactly(5L, 13L); // the request to the notify
         assertThat(List.of(call.clientToServer().packets(), call.serverToClient().packets())).containsExactly(2L, 3L);
+        assertThat(report.controlConnections().getFirst().startedBeforeCapture()).isFalse();
         assertThat(call.ppp().negotiation().getFirst().detail())
                 .isEqualTo("Configure-Request id 1: Maximum-Receive-Unit=1400, Authentication-Protocol=MS-CHAPv2");
         assertThat(call.ppp().authentication()).isEqualTo(new Authentication("MS-CHAPv2", "server", "\"bob\"", "failure", 11L,
