@@ -136,11 +136,11 @@ public final class Inspector implements Consumer<CaptureEvent> {
         GreDecodeStatus status = greHeader.decode(gre);
         // A datagram the snap length cut is not malformed: its header is still good to count.
         boolean cut = status == GreDecodeStatus.PAYLOAD_LENGTH_EXCEEDS_DATAGRAM && datagram.truncated();
-        String path = datagram.source().getHostAddress() + " -> " + datagram.destination().getHostAddress();
         if (!status.isOk() && !cut) {
-            findings.malformed(datagram.frame(), datagram.timestamp(), greHeader.malformed(status), path, "GRE " + path);
+            findings.malformed(datagram.frame(), datagram.timestamp(), greHeader.malformed(status), path(datagram),
+                    "GRE " + path(datagram));
             if (status == GreDecodeStatus.PAYLOAD_LENGTH_EXCEEDS_DATAGRAM || status == GreDecodeStatus.PAYLOAD_WITHOUT_SEQUENCE) {
-                // The whole header was read: the call ID is the sender's, so the call's flow counts it.
+                // The whole header was read, key included: the call's flow counts the bad packet.
                 GreRoutes.Route route = routes.route(datagram.source(), datagram.destination(), greHeader.callId());
                 if (route != null) {
                     route.flow().malformed(datagram.frame(), datagram.timestamp());
@@ -154,14 +154,14 @@ public final class Inspector implements Consumer<CaptureEvent> {
         SequenceEvent sequence = flow.packet(datagram.frame(), datagram.timestamp(), greHeader.hasSequence(), greHeader.sequence(),
                 greHeader.hasAcknowledgment(), greHeader.acknowledgment(), greHeader.payloadLength(), cut);
         if (sequence == SequenceEvent.DUPLICATE || sequence == SequenceEvent.BACKWARDS) {
-            findings.add(datagram.frame(), datagram.timestamp(), "gre-sequence-backwards", path + " " + callId,
-                    "GRE " + path + " call ID " + callId + ": sequence number " + greHeader.sequence() + " after "
+            findings.add(datagram.frame(), datagram.timestamp(), "gre-sequence-backwards", path(datagram) + " " + callId,
+                    "GRE " + path(datagram) + " call ID " + callId + ": sequence number " + greHeader.sequence() + " after "
                             + flow.highestSequence() + " (" + (sequence == SequenceEvent.DUPLICATE ? "seen before" : "far behind")
                             + "): the sender restarted its numbering, or packets are duplicated on the path?");
         }
         String content = null;
         if (greHeader.payloadLength() > 0 && !cut) {
-            content = ppp(datagram, gre.slice(greHeader.payloadOffset(), greHeader.payloadLength()), route, path);
+            content = ppp(datagram, gre.slice(greHeader.payloadOffset(), greHeader.payloadLength()), route);
         }
         if (keepFrames) {
             flow.frame(new Frame(datagram.frame(), clock.seconds(datagram.timestamp()), datagram.source().getHostAddress(),
@@ -171,8 +171,12 @@ public final class Inspector implements Consumer<CaptureEvent> {
         }
     }
 
+    private static String path(GreDatagram datagram) {
+        return datagram.source().getHostAddress() + " -> " + datagram.destination().getHostAddress();
+    }
+
     /** Decodes a GRE payload into its call's PPP session; returns a one-line description when frames are kept. */
-    private String ppp(GreDatagram datagram, ByteBuf frame, GreRoutes.Route route, String path) {
+    private String ppp(GreDatagram datagram, ByteBuf frame, GreRoutes.Route route) {
         PppUnit unit;
         try {
             unit = PppUnit.decode(frame, pppHeader);
@@ -180,7 +184,7 @@ public final class Inspector implements Consumer<CaptureEvent> {
             if (route != null) {
                 route.call().ppp.malformed(route.sender(), datagram.frame(), datagram.timestamp(), e);
             } else {
-                findings.malformed(datagram.frame(), datagram.timestamp(), e, path, "PPP in GRE " + path);
+                findings.malformed(datagram.frame(), datagram.timestamp(), e, path(datagram), "PPP in GRE " + path(datagram));
             }
             return keepFrames ? "malformed: " + e.getMessage() : null;
         }
