@@ -1,5 +1,6 @@
 package net.pptpgw.gateway;
 
+import net.pptpgw.gateway.inspect.InspectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
