@@ -1,5 +1,6 @@
 package net.pptpgw.gateway.inspect;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;

@@ -25,7 +25,7 @@ import net.pptpgw.protocol.ppp.PppHeader;
 import net.pptpgw.protocol.ppp.auth.ChapPacket;
 import net.pptpgw.protocol.ppp.auth.MsChapError;
 import net.pptpgw.protocol.ppp.auth.MsChapFailure;
-import net.pptpgw.protocol.ppp.auth.OctetString;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.ccp.CcpOption;
 import net.pptpgw.protocol.ppp.ccp.MppeSupportedBits;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.ConfigureRequest;
@@ -93,8 +93,8 @@ class InspectorFuzzTest {
                 .serverGre(1, lcp(new ConfigureRequest(1, List.of(LcpOption.AuthenticationProtocol.chap(ChapAlgorithm.MS_CHAP_V2)))))
                 .clientGre(2, lcp(new net.pptpgw.protocol.ppp.cp.ControlPacket.ConfigureAck(1,
                         List.of(LcpOption.AuthenticationProtocol.chap(ChapAlgorithm.MS_CHAP_V2)))))
-                .serverGre(1, chap(new ChapPacket.Challenge(1, OctetString.of(new byte[16]), OctetString.utf8("gw"))))
-                .clientGre(2, chap(new ChapPacket.Response(1, OctetString.of(new byte[49]), OctetString.utf8("user"))))
+                .serverGre(1, chap(new ChapPacket.Challenge(1, Octets.of(new byte[16]), Octets.utf8("gw"))))
+                .clientGre(2, chap(new ChapPacket.Response(1, Octets.of(new byte[49]), Octets.utf8("user"))))
                 .serverGre(1, chap(new ChapPacket.Failure(1, MsChapFailure.msChapV2(MsChapError.AUTHENTICATION_FAILURE, true,
                         new byte[16], "try again").format())))
                 .clientGre(2, ipcp(new ConfigureRequest(1, List.of(new IpcpOption.IpAddress(

@@ -27,7 +27,7 @@ import net.pptpgw.protocol.ppp.auth.ChapPacket;
 import net.pptpgw.protocol.ppp.auth.MsChapError;
 import net.pptpgw.protocol.ppp.auth.MsChapFailure;
 import net.pptpgw.protocol.ppp.auth.MsChapV2Response;
-import net.pptpgw.protocol.ppp.auth.OctetString;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.auth.PapPacket;
 import net.pptpgw.protocol.ppp.ccp.CcpOption;
 import net.pptpgw.protocol.ppp.ccp.MppeSupportedBits;
@@ -39,7 +39,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.EchoRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateAck;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateRequest;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOption;
 import net.pptpgw.protocol.ppp.lcp.ChapAlgorithm;
 import net.pptpgw.protocol.ppp.lcp.LcpOption;
@@ -133,9 +133,9 @@ class InspectorSyntheticTest {
         byte[] ntResponse = new byte[24];
         SyntheticCapture capture = lcpUp(new SyntheticCapture().outgoingCall(PNS_CALL_ID, PAC_CALL_ID),
                 LcpOption.AuthenticationProtocol.chap(ChapAlgorithm.MS_CHAP_V2))
-                .serverGre(PNS_CALL_ID, chap(new ChapPacket.Challenge(7, OctetString.of(challenge), OctetString.utf8("gateway"))))
+                .serverGre(PNS_CALL_ID, chap(new ChapPacket.Challenge(7, Octets.of(challenge), Octets.utf8("gateway"))))
                 .clientGre(PAC_CALL_ID, chap(new ChapPacket.Response(7, MsChapV2Response.of(peerChallenge, ntResponse).toValue(),
-                        OctetString.utf8("alice"))))
+                        Octets.utf8("alice"))))
                 .serverGre(PNS_CALL_ID, chap(new ChapPacket.Failure(7, MsChapFailure.msChapV2(
                         MsChapError.AUTHENTICATION_FAILURE, false, challenge, "wrong password").format())))
                 .serverGre(PNS_CALL_ID, lcp(new TerminateRequest(2, Octets.EMPTY)))
@@ -170,8 +170,8 @@ class InspectorSyntheticTest {
     void papNakIsAnAuthFailure() throws IOException {
         SyntheticCapture capture = lcpUp(new SyntheticCapture().outgoingCall(PNS_CALL_ID, PAC_CALL_ID),
                 LcpOption.AuthenticationProtocol.pap())
-                .clientGre(PAC_CALL_ID, pap(new PapPacket.AuthenticateRequest(1, OctetString.utf8("bob"), OctetString.utf8("secret"))))
-                .serverGre(PNS_CALL_ID, pap(new PapPacket.AuthenticateNak(1, OctetString.utf8("no"))));
+                .clientGre(PAC_CALL_ID, pap(new PapPacket.AuthenticateRequest(1, Octets.utf8("bob"), Octets.utf8("secret"))))
+                .serverGre(PNS_CALL_ID, pap(new PapPacket.AuthenticateNak(1, Octets.utf8("no"))));
 
         InspectionReport report = inspectClean(capture);
 

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import net.pptpgw.protocol.MalformedPacketException;
 import net.pptpgw.protocol.ppp.auth.ChapPacket.Challenge;
@@ -46,17 +47,17 @@ public final class ChapCodec {
                     throw new MalformedPacketException(PROTOCOL, "field-exceeds-packet",
                             "Value-Size " + valueSize + " but " + (end - at - 1) + " octets remain in the packet");
                 }
-                OctetString value = OctetString.get(in, at + 1, valueSize);
+                Octets value = Octets.get(in, at + 1, valueSize);
                 // The Name is whatever follows the Value up to Length (RFC 1994 §4.1).
                 int nameAt = at + 1 + valueSize;
-                OctetString name = OctetString.get(in, nameAt, end - nameAt);
+                Octets name = Octets.get(in, nameAt, end - nameAt);
                 yield code == ChapPacket.CHALLENGE
                         ? new Challenge(identifier, value, name)
                         : new Response(identifier, value, name);
             }
-            case ChapPacket.SUCCESS -> new Success(identifier, OctetString.get(in, at, end - at));
-            case ChapPacket.FAILURE -> new Failure(identifier, OctetString.get(in, at, end - at));
-            default -> new Unknown(code, identifier, OctetString.get(in, at, end - at));
+            case ChapPacket.SUCCESS -> new Success(identifier, Octets.get(in, at, end - at));
+            case ChapPacket.FAILURE -> new Failure(identifier, Octets.get(in, at, end - at));
+            default -> new Unknown(code, identifier, Octets.get(in, at, end - at));
         };
         in.skipBytes(in.readableBytes());
         return packet;
@@ -75,14 +76,14 @@ public final class ChapCodec {
         }
     }
 
-    private static void writeValueAndName(ByteBuf out, int code, int identifier, OctetString value, OctetString name) {
+    private static void writeValueAndName(ByteBuf out, int code, int identifier, Octets value, Octets name) {
         Framing.writeHeader(out, code, identifier, 1 + value.length() + name.length());
         out.writeByte(value.length());
         value.writeTo(out);
         name.writeTo(out);
     }
 
-    private static void writeData(ByteBuf out, int code, int identifier, OctetString data) {
+    private static void writeData(ByteBuf out, int code, int identifier, Octets data) {
         Framing.writeHeader(out, code, identifier, data.length());
         data.writeTo(out);
     }

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import java.security.MessageDigest;
 
 /**
@@ -26,7 +27,7 @@ public final class ChapMd5 {
     }
 
     /** Whether {@code received} is the right Response Value, compared in constant time. */
-    public static boolean verify(int identifier, byte[] secret, byte[] challenge, OctetString received) {
+    public static boolean verify(int identifier, byte[] secret, byte[] challenge, Octets received) {
         return received.equalsConstantTime(response(identifier, secret, challenge));
     }
 }

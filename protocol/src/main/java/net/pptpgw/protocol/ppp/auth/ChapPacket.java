@@ -1,5 +1,7 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
+
 /**
  * A Challenge-Handshake Authentication Protocol packet (RFC 1994 §4), carried in PPP protocol
  * {@code 0xC223}. The same packets carry CHAP-MD5 (algorithm 5), MS-CHAP (0x80, RFC 2433) and
@@ -33,7 +35,7 @@ public sealed interface ChapPacket {
      * Challenge (RFC 1994 §4.1): the authenticator's challenge Value (1 to 255 octets) and
      * its Name (the rest of the packet).
      */
-    record Challenge(int identifier, OctetString value, OctetString name) implements ChapPacket {
+    record Challenge(int identifier, Octets value, Octets name) implements ChapPacket {
         public Challenge {
             Checks.identifier(identifier);
             checkValueAndName(value, name);
@@ -49,7 +51,7 @@ public sealed interface ChapPacket {
      * Response (RFC 1994 §4.1): the peer's response Value (16 octets for MD5, 49 for MS-CHAP
      * and MS-CHAPv2) and its Name, the identity the authenticator looks the secret up by.
      */
-    record Response(int identifier, OctetString value, OctetString name) implements ChapPacket {
+    record Response(int identifier, Octets value, Octets name) implements ChapPacket {
         public Response {
             Checks.identifier(identifier);
             checkValueAndName(value, name);
@@ -62,7 +64,7 @@ public sealed interface ChapPacket {
     }
 
     /** Success (RFC 1994 §4.2): the Message is free for CHAP-MD5, structured for MS-CHAPv2. */
-    record Success(int identifier, OctetString message) implements ChapPacket {
+    record Success(int identifier, Octets message) implements ChapPacket {
         public Success {
             Checks.identifier(identifier);
             Checks.data(message);
@@ -75,7 +77,7 @@ public sealed interface ChapPacket {
     }
 
     /** Failure (RFC 1994 §4.2): the Message is free for CHAP-MD5, structured for MS-CHAP. */
-    record Failure(int identifier, OctetString message) implements ChapPacket {
+    record Failure(int identifier, Octets message) implements ChapPacket {
         public Failure {
             Checks.identifier(identifier);
             Checks.data(message);
@@ -88,7 +90,7 @@ public sealed interface ChapPacket {
     }
 
     /** A packet with a code RFC 1994 does not define, its data kept intact. */
-    record Unknown(int code, int identifier, OctetString data) implements ChapPacket {
+    record Unknown(int code, int identifier, Octets data) implements ChapPacket {
         public Unknown {
             if (code >= CHALLENGE && code <= FAILURE) {
                 throw new IllegalArgumentException("code " + code + " is a known CHAP code");
@@ -99,7 +101,7 @@ public sealed interface ChapPacket {
         }
     }
 
-    private static void checkValueAndName(OctetString value, OctetString name) {
+    private static void checkValueAndName(Octets value, Octets name) {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("the Value is one or more octets (RFC 1994 §4.1)");
         }

@@ -1,5 +1,7 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
+
 /** Argument checks shared by the PAP and CHAP packet records: what their wire formats can carry. */
 final class Checks {
 
@@ -24,20 +26,20 @@ final class Checks {
     }
 
     /** A field whose length the packet carries in one octet. */
-    static void shortField(String name, OctetString field) {
+    static void shortField(String name, Octets field) {
         if (field.length() > 0xFF) {
             throw new IllegalArgumentException(name + " of " + field.length() + " octets exceeds 255");
         }
     }
 
     /** A fixed-size field, such as the NT-Response of an MS-CHAP response value. */
-    static void exactSize(String name, OctetString field, int size) {
+    static void exactSize(String name, Octets field, int size) {
         if (field.length() != size) {
             throw new IllegalArgumentException(name + " has " + field.length() + " octets, not " + size);
         }
     }
 
-    static void data(OctetString data) {
+    static void data(Octets data) {
         if (data.length() > MAX_DATA_LENGTH) {
             throw new IllegalArgumentException("data of " + data.length() + " octets exceeds " + MAX_DATA_LENGTH);
         }

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import net.pptpgw.protocol.MalformedPacketException;
 

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,7 @@ import net.pptpgw.protocol.MalformedPacketException;
 public record MsChapFailure(
         Optional<MsChapError> error,
         boolean retry,
-        Optional<OctetString> challenge,
+        Optional<Octets> challenge,
         OptionalLong version,
         String message) {
 
@@ -41,7 +42,7 @@ public record MsChapFailure(
 
     /** A complete MS-CHAPv2 failure: error, retry flag, new 16-octet challenge, {@code V=3}, text. */
     public static MsChapFailure msChapV2(MsChapError error, boolean retry, byte[] nextChallenge, String message) {
-        return new MsChapFailure(Optional.of(error), retry, Optional.of(OctetString.of(nextChallenge)),
+        return new MsChapFailure(Optional.of(error), retry, Optional.of(Octets.of(nextChallenge)),
                 OptionalLong.of(3), message);
     }
 
@@ -50,11 +51,11 @@ public record MsChapFailure(
      *
      * @throws MalformedPacketException if a field it knows has a value that is not a number or hexadecimal
      */
-    public static MsChapFailure parse(OctetString message) {
+    public static MsChapFailure parse(Octets message) {
         String text = MsChapMessages.text(message);
         Optional<MsChapError> error = Optional.empty();
         boolean retry = false;
-        Optional<OctetString> challenge = Optional.empty();
+        Optional<Octets> challenge = Optional.empty();
         OptionalLong version = OptionalLong.empty();
         String userText = "";
         int at = 0;
@@ -93,7 +94,7 @@ public record MsChapFailure(
     }
 
     /** The Message octets, parts in the RFC's order, absent parts and an empty text left out. */
-    public OctetString format() {
+    public Octets format() {
         List<String> parts = new ArrayList<>();
         error.ifPresent(e -> parts.add("E=" + e.code()));
         parts.add("R=" + (retry ? 1 : 0));

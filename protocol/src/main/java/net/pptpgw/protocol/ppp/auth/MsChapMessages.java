@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import net.pptpgw.protocol.MalformedPacketException;
@@ -14,20 +15,20 @@ final class MsChapMessages {
 
     private MsChapMessages() {}
 
-    static String text(OctetString message) {
+    static String text(Octets message) {
         return new String(message.toByteArray(), StandardCharsets.ISO_8859_1);
     }
 
-    static OctetString octets(String text) {
-        return OctetString.of(text.getBytes(StandardCharsets.ISO_8859_1));
+    static Octets octets(String text) {
+        return Octets.of(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Upper-case hexadecimal, as RFC 2759's examples write {@code S=} and {@code C=}. */
-    static String hex(OctetString octets) {
-        return octets.toHex();
+    static String hex(Octets octets) {
+        return octets.toUpperHex();
     }
 
-    static OctetString parseHex(String digits, String field, String reason) {
+    static Octets parseHex(String digits, String field, String reason) {
         if (digits.isEmpty() || (digits.length() & 1) != 0) {
             throw malformed(reason, field + " needs an even, non-zero number of hexadecimal digits: '" + digits + "'");
         }
@@ -36,7 +37,7 @@ final class MsChapMessages {
                 throw malformed(reason, field + " has a non-hexadecimal digit: '" + digits + "'");
             }
         }
-        return OctetString.of(HexFormat.of().parseHex(digits));
+        return Octets.of(HexFormat.of().parseHex(digits));
     }
 
     /** Up to ten decimal digits (RFC 2759 §6 writes E and V as {@code eeeeeeeeee}). */

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import java.util.Optional;
 import net.pptpgw.protocol.MalformedPacketException;
 
@@ -16,7 +17,7 @@ import net.pptpgw.protocol.MalformedPacketException;
  * <p>An MS-CHAP (version 1) Success message is free text: it reads as a message without an
  * authenticator response.
  */
-public record MsChapSuccess(Optional<OctetString> authenticatorResponse, String message) {
+public record MsChapSuccess(Optional<Octets> authenticatorResponse, String message) {
 
     /** Octets of the Authenticator Response (RFC 2759 §8.7). */
     public static final int AUTHENTICATOR_RESPONSE_SIZE = 20;
@@ -32,7 +33,7 @@ public record MsChapSuccess(Optional<OctetString> authenticatorResponse, String 
     }
 
     public static MsChapSuccess of(byte[] authenticatorResponse, String message) {
-        return new MsChapSuccess(Optional.of(OctetString.of(authenticatorResponse)), message);
+        return new MsChapSuccess(Optional.of(Octets.of(authenticatorResponse)), message);
     }
 
     /**
@@ -40,7 +41,7 @@ public record MsChapSuccess(Optional<OctetString> authenticatorResponse, String 
      *
      * @throws MalformedPacketException if {@code S=} is not followed by 40 hexadecimal digits
      */
-    public static MsChapSuccess parse(OctetString octets) {
+    public static MsChapSuccess parse(Octets octets) {
         String text = MsChapMessages.text(octets);
         if (!text.startsWith("S=")) {
             return new MsChapSuccess(Optional.empty(), text.startsWith("M=") ? text.substring(2) : text);
@@ -49,13 +50,13 @@ public record MsChapSuccess(Optional<OctetString> authenticatorResponse, String 
         if (text.length() < digitsEnd || (text.length() > digitsEnd && text.charAt(digitsEnd) != ' ')) {
             throw MsChapMessages.malformed(REASON, "S= needs 40 hexadecimal digits: '" + text + "'");
         }
-        OctetString response = MsChapMessages.parseHex(text.substring(2, digitsEnd), "S", REASON);
+        Octets response = MsChapMessages.parseHex(text.substring(2, digitsEnd), "S", REASON);
         String rest = text.substring(digitsEnd).stripLeading();
         return new MsChapSuccess(Optional.of(response), rest.startsWith("M=") ? rest.substring(2) : rest);
     }
 
     /** The Message octets: {@code S=<40 upper-case hex digits> M=<message>}, absent parts left out. */
-    public OctetString format() {
+    public Octets format() {
         StringBuilder text = new StringBuilder();
         authenticatorResponse.ifPresent(response -> text.append("S=").append(MsChapMessages.hex(response)));
         if (!message.isEmpty()) {

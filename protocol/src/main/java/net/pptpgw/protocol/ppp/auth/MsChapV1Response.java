@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import net.pptpgw.protocol.MalformedPacketException;
@@ -13,7 +14,7 @@ import net.pptpgw.protocol.MalformedPacketException;
  *
  * The flag is 1 when the NT-Response is to be used in preference to the LM-Response.
  */
-public record MsChapV1Response(OctetString lmResponse, OctetString ntResponse, int useNtFlag) {
+public record MsChapV1Response(Octets lmResponse, Octets ntResponse, int useNtFlag) {
 
     /** Octets in the Value of an MS-CHAP Response. */
     public static final int VALUE_SIZE = 49;
@@ -33,7 +34,7 @@ public record MsChapV1Response(OctetString lmResponse, OctetString ntResponse, i
 
     /** A response with only the NT-Response filled in and the flag set, as current peers send. */
     public static MsChapV1Response ofNtResponse(byte[] ntResponse) {
-        return new MsChapV1Response(OctetString.of(new byte[RESPONSE_SIZE]), OctetString.of(ntResponse), 1);
+        return new MsChapV1Response(Octets.of(new byte[RESPONSE_SIZE]), Octets.of(ntResponse), 1);
     }
 
     /**
@@ -41,13 +42,13 @@ public record MsChapV1Response(OctetString lmResponse, OctetString ntResponse, i
      *
      * @throws MalformedPacketException if the Value is not 49 octets
      */
-    public static MsChapV1Response parse(OctetString value) {
+    public static MsChapV1Response parse(Octets value) {
         if (value.length() != VALUE_SIZE) {
             throw new MalformedPacketException("chap", "bad-ms-chap-v1-response",
                     "Value of " + value.length() + " octets, MS-CHAP needs " + VALUE_SIZE);
         }
         ByteBuf in = Unpooled.wrappedBuffer(value.toByteArray());
-        return new MsChapV1Response(OctetString.read(in, RESPONSE_SIZE), OctetString.read(in, RESPONSE_SIZE),
+        return new MsChapV1Response(Octets.read(in, RESPONSE_SIZE), Octets.read(in, RESPONSE_SIZE),
                 in.readUnsignedByte());
     }
 
@@ -56,11 +57,11 @@ public record MsChapV1Response(OctetString lmResponse, OctetString ntResponse, i
     }
 
     /** The 49-octet Value of a Response packet. */
-    public OctetString toValue() {
+    public Octets toValue() {
         ByteBuf out = Unpooled.buffer(VALUE_SIZE);
         lmResponse.writeTo(out);
         ntResponse.writeTo(out);
         out.writeByte(useNtFlag);
-        return OctetString.of(out.array());
+        return Octets.of(out.array());
     }
 }

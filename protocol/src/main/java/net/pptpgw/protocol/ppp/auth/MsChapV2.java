@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ public final class MsChapV2 {
      * {@link MsChapSuccess#authenticatorResponse()} reads it) is right, compared in constant time.
      */
     public static boolean checkAuthenticatorResponse(String password, byte[] ntResponse, byte[] peerChallenge,
-            byte[] authenticatorChallenge, byte[] userName, OctetString receivedResponse) {
+            byte[] authenticatorChallenge, byte[] userName, Octets receivedResponse) {
         return receivedResponse.equalsConstantTime(generateAuthenticatorResponse(password, ntResponse,
                 peerChallenge, authenticatorChallenge, userName));
     }

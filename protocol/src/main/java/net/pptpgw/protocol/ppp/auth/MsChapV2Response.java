@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import net.pptpgw.protocol.MalformedPacketException;
@@ -13,7 +14,7 @@ import net.pptpgw.protocol.MalformedPacketException;
  *
  * Reserved and Flags are kept as received, so that a relay passes them on unchanged.
  */
-public record MsChapV2Response(OctetString peerChallenge, OctetString reserved, OctetString ntResponse, int flags) {
+public record MsChapV2Response(Octets peerChallenge, Octets reserved, Octets ntResponse, int flags) {
 
     /** Octets in the Value of an MS-CHAPv2 Response. */
     public static final int VALUE_SIZE = 49;
@@ -36,8 +37,8 @@ public record MsChapV2Response(OctetString peerChallenge, OctetString reserved, 
 
     /** A response with Reserved and Flags zero, as RFC 2759 §4 requires of a sender. */
     public static MsChapV2Response of(byte[] peerChallenge, byte[] ntResponse) {
-        return new MsChapV2Response(OctetString.of(peerChallenge), OctetString.of(new byte[RESERVED_SIZE]),
-                OctetString.of(ntResponse), 0);
+        return new MsChapV2Response(Octets.of(peerChallenge), Octets.of(new byte[RESERVED_SIZE]),
+                Octets.of(ntResponse), 0);
     }
 
     /**
@@ -45,23 +46,23 @@ public record MsChapV2Response(OctetString peerChallenge, OctetString reserved, 
      *
      * @throws MalformedPacketException if the Value is not 49 octets
      */
-    public static MsChapV2Response parse(OctetString value) {
+    public static MsChapV2Response parse(Octets value) {
         if (value.length() != VALUE_SIZE) {
             throw new MalformedPacketException("chap", "bad-ms-chap-v2-response",
                     "Value of " + value.length() + " octets, MS-CHAPv2 needs " + VALUE_SIZE);
         }
         ByteBuf in = Unpooled.wrappedBuffer(value.toByteArray());
-        return new MsChapV2Response(OctetString.read(in, PEER_CHALLENGE_SIZE), OctetString.read(in, RESERVED_SIZE),
-                OctetString.read(in, NT_RESPONSE_SIZE), in.readUnsignedByte());
+        return new MsChapV2Response(Octets.read(in, PEER_CHALLENGE_SIZE), Octets.read(in, RESERVED_SIZE),
+                Octets.read(in, NT_RESPONSE_SIZE), in.readUnsignedByte());
     }
 
     /** The 49-octet Value of a Response packet. */
-    public OctetString toValue() {
+    public Octets toValue() {
         ByteBuf out = Unpooled.buffer(VALUE_SIZE);
         peerChallenge.writeTo(out);
         reserved.writeTo(out);
         ntResponse.writeTo(out);
         out.writeByte(flags);
-        return OctetString.of(out.array());
+        return Octets.of(out.array());
     }
 }

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import net.pptpgw.protocol.MalformedPacketException;
 import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateAck;
@@ -32,16 +33,16 @@ public final class PapCodec {
         int at = start + Checks.HEADER_LENGTH;
         PapPacket packet = switch (code) {
             case PapPacket.AUTHENTICATE_REQUEST -> {
-                OctetString peerId = lengthPrefixed(in, at, end, "Peer-ID");
+                Octets peerId = lengthPrefixed(in, at, end, "Peer-ID");
                 at += 1 + peerId.length();
-                OctetString password = lengthPrefixed(in, at, end, "Password");
+                Octets password = lengthPrefixed(in, at, end, "Password");
                 // Octets after the Password inside Length are ignored: they change nothing the
                 // authenticator checks, and rejecting them would fail a peer with valid credentials.
                 yield new AuthenticateRequest(identifier, peerId, password);
             }
             case PapPacket.AUTHENTICATE_ACK -> new AuthenticateAck(identifier, message(in, at, end));
             case PapPacket.AUTHENTICATE_NAK -> new AuthenticateNak(identifier, message(in, at, end));
-            default -> new Unknown(code, identifier, OctetString.get(in, at, end - at));
+            default -> new Unknown(code, identifier, Octets.get(in, at, end - at));
         };
         in.skipBytes(in.readableBytes());
         return packet;
@@ -72,11 +73,11 @@ public final class PapCodec {
      * after the header (Length 4) is read as an empty message rather than rejected: its meaning
      * is not in doubt, and refusing an Ack would fail a login that succeeded.
      */
-    private static OctetString message(ByteBuf in, int at, int end) {
-        return at == end ? OctetString.EMPTY : lengthPrefixed(in, at, end, "Message");
+    private static Octets message(ByteBuf in, int at, int end) {
+        return at == end ? Octets.EMPTY : lengthPrefixed(in, at, end, "Message");
     }
 
-    private static OctetString lengthPrefixed(ByteBuf in, int at, int end, String field) {
+    private static Octets lengthPrefixed(ByteBuf in, int at, int end, String field) {
         if (at >= end) {
             throw new MalformedPacketException(PROTOCOL, "missing-field",
                     field + "-Length is beyond the packet's Length");
@@ -86,10 +87,10 @@ public final class PapCodec {
             throw new MalformedPacketException(PROTOCOL, "field-exceeds-packet",
                     field + "-Length " + fieldLength + " but " + (end - at - 1) + " octets remain in the packet");
         }
-        return OctetString.get(in, at + 1, fieldLength);
+        return Octets.get(in, at + 1, fieldLength);
     }
 
-    private static void writeMessage(ByteBuf out, int code, int identifier, OctetString message) {
+    private static void writeMessage(ByteBuf out, int code, int identifier, Octets message) {
         Framing.writeHeader(out, code, identifier, 1 + message.length());
         out.writeByte(message.length());
         message.writeTo(out);

@@ -1,5 +1,7 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
+
 /**
  * A Password Authentication Protocol packet (RFC 1334 §2.2), carried in PPP protocol
  * {@code 0xC023}.
@@ -29,7 +31,7 @@ public sealed interface PapPacket {
      * Authenticate-Request (RFC 1334 §2.2.1): the peer's Peer-ID and Password, in clear text.
      * Each is at most 255 octets: its length travels in one octet.
      */
-    record AuthenticateRequest(int identifier, OctetString peerId, OctetString password) implements PapPacket {
+    record AuthenticateRequest(int identifier, Octets peerId, Octets password) implements PapPacket {
         public AuthenticateRequest {
             Checks.identifier(identifier);
             Checks.shortField("Peer-ID", peerId);
@@ -50,7 +52,7 @@ public sealed interface PapPacket {
     }
 
     /** Authenticate-Ack (RFC 1334 §2.2.2): the peer is authenticated; the message is for humans. */
-    record AuthenticateAck(int identifier, OctetString message) implements PapPacket {
+    record AuthenticateAck(int identifier, Octets message) implements PapPacket {
         public AuthenticateAck {
             Checks.identifier(identifier);
             Checks.shortField("Message", message);
@@ -63,7 +65,7 @@ public sealed interface PapPacket {
     }
 
     /** Authenticate-Nak (RFC 1334 §2.2.2): authentication failed; the message is for humans. */
-    record AuthenticateNak(int identifier, OctetString message) implements PapPacket {
+    record AuthenticateNak(int identifier, Octets message) implements PapPacket {
         public AuthenticateNak {
             Checks.identifier(identifier);
             Checks.shortField("Message", message);
@@ -76,7 +78,7 @@ public sealed interface PapPacket {
     }
 
     /** A packet with a code RFC 1334 does not define, its data kept intact. */
-    record Unknown(int code, int identifier, OctetString data) implements PapPacket {
+    record Unknown(int code, int identifier, Octets data) implements PapPacket {
         public Unknown {
             if (code >= AUTHENTICATE_REQUEST && code <= AUTHENTICATE_NAK) {
                 throw new IllegalArgumentException("code " + code + " is a known PAP code");

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 
 /**
  * CCP configuration options (RFC 1962 §4). A PPTP concentrator speaks only Microsoft's option

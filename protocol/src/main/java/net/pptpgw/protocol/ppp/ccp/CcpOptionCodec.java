@@ -1,7 +1,7 @@
 package net.pptpgw.protocol.ppp.ccp;
 
 import io.netty.buffer.ByteBuf;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.ccp.CcpOption.Mppe;
 import net.pptpgw.protocol.ppp.ccp.CcpOption.Raw;
 

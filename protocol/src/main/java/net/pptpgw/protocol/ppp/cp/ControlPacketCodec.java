@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.cp;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.cp;
 
+import net.pptpgw.protocol.Octets;
 import java.util.Objects;
 
 /**

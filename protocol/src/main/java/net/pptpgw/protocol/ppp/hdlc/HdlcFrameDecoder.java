@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.hdlc;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

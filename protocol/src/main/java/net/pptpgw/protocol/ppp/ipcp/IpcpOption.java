@@ -5,7 +5,7 @@ import java.net.Inet4Address;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 
 /**
  * IPCP configuration options (RFC 1332 §3, RFC 1877). An address of 0.0.0.0 in a

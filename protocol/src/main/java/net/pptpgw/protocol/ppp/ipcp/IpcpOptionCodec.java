@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOption.IpAddress;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOption.IpAddresses;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOption.IpCompressionProtocol;

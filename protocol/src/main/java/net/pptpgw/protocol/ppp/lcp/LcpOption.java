@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Optional;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 
 /**
  * LCP configuration options (RFC 1661 §6 and its extensions). Each record is one option as it

@@ -1,7 +1,7 @@
 package net.pptpgw.protocol.ppp.lcp;
 
 import io.netty.buffer.ByteBuf;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.AddressControlFieldCompression;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.AsyncControlCharacterMap;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.AuthenticationProtocol;

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.mppe;
 
+import net.pptpgw.protocol.Octets;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.GeneralSecurityException;

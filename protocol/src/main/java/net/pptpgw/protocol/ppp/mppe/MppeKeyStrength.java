@@ -1,5 +1,7 @@
 package net.pptpgw.protocol.ppp.mppe;
 
+import net.pptpgw.protocol.Octets;
+
 /**
  * The MPPE session key strengths CCP negotiates (RFC 3078 §2: the L, M and S bits): 40 and 56
  * bits use an 8-octet key with known first octets, 128 bits a 16-octet key.

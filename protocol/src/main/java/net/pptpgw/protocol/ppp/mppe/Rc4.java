@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.mppe;
 
+import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -13,8 +14,8 @@ final class AuthArbitraries {
         return Arbitraries.integers().between(0, 255);
     }
 
-    static Arbitrary<OctetString> octets(int minLength, int maxLength) {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(minLength).ofMaxSize(maxLength).map(OctetString::of);
+    static Arbitrary<Octets> octets(int minLength, int maxLength) {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(minLength).ofMaxSize(maxLength).map(Octets::of);
     }
 
     static Arbitrary<PapPacket> papPackets() {

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -39,9 +40,9 @@ class AuthOraclesTest {
     @Test
     void tsharkDecodesEveryPapPacket() {
         List<PapPacket> packets = List.of(
-                new AuthenticateRequest(1, OctetString.utf8("bob"), OctetString.utf8("s3cret")),
-                new AuthenticateAck(1, OctetString.utf8("Login ok")),
-                new AuthenticateNak(2, OctetString.utf8("Login incorrect")));
+                new AuthenticateRequest(1, Octets.utf8("bob"), Octets.utf8("s3cret")),
+                new AuthenticateAck(1, Octets.utf8("Login ok")),
+                new AuthenticateNak(2, Octets.utf8("Login incorrect")));
         Path pcap = writePcap(PapPacket.PPP_PROTOCOL, packets, PapCodec::encode);
 
         var rows = Tshark.fields(pcap, "ppp.protocol", "pap.code", "pap.identifier", "pap.length",
@@ -66,13 +67,13 @@ class AuthOraclesTest {
         byte[] authenticatorResponse = MsChapV2.generateAuthenticatorResponse(MsChapV2Test.PASSWORD, ntResponse,
                 MsChapV2Test.PEER_CHALLENGE, AUTHENTICATOR_CHALLENGE, userName);
         List<ChapPacket> packets = List.of(
-                new Challenge(7, OctetString.of(md5Challenge), OctetString.utf8("gateway")),
-                new Response(7, OctetString.of(md5Response), OctetString.utf8("bob")),
-                new Success(7, OctetString.utf8("Welcome")),
-                new Failure(7, OctetString.utf8("Access denied")),
-                new Challenge(8, OctetString.of(AUTHENTICATOR_CHALLENGE), OctetString.utf8("gateway")),
+                new Challenge(7, Octets.of(md5Challenge), Octets.utf8("gateway")),
+                new Response(7, Octets.of(md5Response), Octets.utf8("bob")),
+                new Success(7, Octets.utf8("Welcome")),
+                new Failure(7, Octets.utf8("Access denied")),
+                new Challenge(8, Octets.of(AUTHENTICATOR_CHALLENGE), Octets.utf8("gateway")),
                 new Response(8, MsChapV2Response.of(MsChapV2Test.PEER_CHALLENGE, ntResponse).toValue(),
-                        OctetString.of(userName)),
+                        Octets.of(userName)),
                 new Success(8, MsChapSuccess.of(authenticatorResponse, "Access granted").format()),
                 new Failure(9, MsChapFailure.msChapV2(MsChapError.AUTHENTICATION_FAILURE, true,
                         AUTHENTICATOR_CHALLENGE, "Authentication failed").format()));
@@ -107,11 +108,11 @@ class AuthOraclesTest {
                 "PPP_PAP_Response(code=2, id=3, message=b'Welcome')",
                 "PPP_PAP_Response(code=3, id=4, message=b'')"));
         assertThat(PapCodec.decode(Unpooled.wrappedBuffer(built.get(0))))
-                .isEqualTo(new AuthenticateRequest(3, OctetString.utf8("alice"), OctetString.utf8("pa ss")));
+                .isEqualTo(new AuthenticateRequest(3, Octets.utf8("alice"), Octets.utf8("pa ss")));
         assertThat(PapCodec.decode(Unpooled.wrappedBuffer(built.get(1))))
-                .isEqualTo(new AuthenticateAck(3, OctetString.utf8("Welcome")));
+                .isEqualTo(new AuthenticateAck(3, Octets.utf8("Welcome")));
         assertThat(PapCodec.decode(Unpooled.wrappedBuffer(built.get(2))))
-                .isEqualTo(new AuthenticateNak(4, OctetString.EMPTY));
+                .isEqualTo(new AuthenticateNak(4, Octets.EMPTY));
     }
 
     @Test
@@ -127,10 +128,10 @@ class AuthOraclesTest {
                 "PPP_CHAP(code=4, id=6, data=b'E=691 R=0')"));
 
         assertThat(ChapCodec.decode(Unpooled.wrappedBuffer(built.get(0))))
-                .isEqualTo(new Challenge(5, OctetString.of(AUTHENTICATOR_CHALLENGE), OctetString.utf8("gateway")));
+                .isEqualTo(new Challenge(5, Octets.of(AUTHENTICATOR_CHALLENGE), Octets.utf8("gateway")));
         Response response = (Response) ChapCodec.decode(Unpooled.wrappedBuffer(built.get(1)));
         assertThat(response.identifier()).isEqualTo(5);
-        assertThat(response.name()).isEqualTo(OctetString.utf8("User"));
+        assertThat(response.name()).isEqualTo(Octets.utf8("User"));
         assertThat(MsChapV2Response.parse(response.value()))
                 .isEqualTo(MsChapV2Response.of(MsChapV2Test.PEER_CHALLENGE, MsChapV2Test.NT_RESPONSE));
         Success success = (Success) ChapCodec.decode(Unpooled.wrappedBuffer(built.get(2)));

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import static net.pptpgw.protocol.ppp.auth.MsChapV2Test.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +24,9 @@ class ChapMd5Test {
 
     @Test
     void verifyAcceptsTheRightResponseOnly() {
-        OctetString right = OctetString.hex("B6E36C50FC8B889D9B4636BA777814D0");
+        Octets right = Octets.fromHex("B6E36C50FC8B889D9B4636BA777814D0");
         assertThat(ChapMd5.verify(0x2a, SECRET, CHALLENGE, right)).isTrue();
         assertThat(ChapMd5.verify(0x2b, SECRET, CHALLENGE, right)).isFalse();
-        assertThat(ChapMd5.verify(0x2a, SECRET, CHALLENGE, OctetString.hex("B6E36C50"))).isFalse();
+        assertThat(ChapMd5.verify(0x2a, SECRET, CHALLENGE, Octets.fromHex("B6E36C50"))).isFalse();
     }
 }

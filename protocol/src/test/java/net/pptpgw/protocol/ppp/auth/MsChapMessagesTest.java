@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,11 +27,11 @@ class MsChapMessagesTest {
 
     @Test
     void parsesAnMsChapV2Failure() {
-        MsChapFailure failure = MsChapFailure.parse(OctetString.utf8(V2_FAILURE));
+        MsChapFailure failure = MsChapFailure.parse(Octets.utf8(V2_FAILURE));
         assertThat(failure.error()).contains(MsChapError.AUTHENTICATION_FAILURE);
         assertThat(failure.error().orElseThrow().windowsName()).isEqualTo("ERROR_AUTHENTICATION_FAILURE");
         assertThat(failure.retry()).isTrue();
-        assertThat(failure.challenge()).contains(OctetString.hex("000102030405060708090A0B0C0D0E0F"));
+        assertThat(failure.challenge()).contains(Octets.fromHex("000102030405060708090A0B0C0D0E0F"));
         assertThat(failure.version()).hasValue(3);
         assertThat(failure.message()).isEqualTo("Authentication failed");
     }
@@ -38,14 +39,14 @@ class MsChapMessagesTest {
     @Test
     void formatsAnMsChapV2Failure() {
         MsChapFailure failure = MsChapFailure.msChapV2(MsChapError.AUTHENTICATION_FAILURE, true,
-                OctetString.hex("000102030405060708090A0B0C0D0E0F").toByteArray(), "Authentication failed");
+                Octets.fromHex("000102030405060708090A0B0C0D0E0F").toByteArray(), "Authentication failed");
         assertThat(failure.format().utf8()).isEqualTo(V2_FAILURE);
     }
 
     /** A message with only some parts, and a challenge in lower-case hexadecimal. */
     @Test
     void toleratesMissingPartsAndLowerCaseHex() {
-        MsChapFailure failure = MsChapFailure.parse(OctetString.utf8("E=649 R=0"));
+        MsChapFailure failure = MsChapFailure.parse(Octets.utf8("E=649 R=0"));
         assertThat(failure.error()).contains(MsChapError.NO_DIALIN_PERMISSION);
         assertThat(failure.retry()).isFalse();
         assertThat(failure.challenge()).isEmpty();
@@ -53,15 +54,15 @@ class MsChapMessagesTest {
         assertThat(failure.message()).isEmpty();
         assertThat(failure.format().utf8()).isEqualTo("E=649 R=0");
 
-        assertThat(MsChapFailure.parse(OctetString.utf8("E=691 R=1 C=0123456789abcdef V=2")).challenge())
-                .contains(OctetString.hex("0123456789ABCDEF"));
-        assertThat(MsChapFailure.parse(OctetString.EMPTY))
+        assertThat(MsChapFailure.parse(Octets.utf8("E=691 R=1 C=0123456789abcdef V=2")).challenge())
+                .contains(Octets.fromHex("0123456789ABCDEF"));
+        assertThat(MsChapFailure.parse(Octets.EMPTY))
                 .isEqualTo(new MsChapFailure(Optional.empty(), false, Optional.empty(), OptionalLong.empty(), ""));
     }
 
     @Test
     void keepsUnknownErrorCodesAndSkipsUnknownFields() {
-        MsChapFailure failure = MsChapFailure.parse(OctetString.utf8("E=4294967295 X=9 garbage R=0 M=x y  z"));
+        MsChapFailure failure = MsChapFailure.parse(Octets.utf8("E=4294967295 X=9 garbage R=0 M=x y  z"));
         assertThat(failure.error()).contains(new MsChapError(4294967295L));
         assertThat(failure.error().orElseThrow().windowsName()).isEqualTo("unknown");
         assertThat(failure.message()).isEqualTo("x y  z");
@@ -70,7 +71,7 @@ class MsChapMessagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"E=", "E=69a", "E=99999999999", "E=4294967296", "R=2", "R=", "C=123", "C=zz", "C=", "V=x"})
     void rejectsBadFieldValues(String message) {
-        assertThatThrownBy(() -> MsChapFailure.parse(OctetString.utf8(message)))
+        assertThatThrownBy(() -> MsChapFailure.parse(Octets.utf8(message)))
                 .isInstanceOfSatisfying(MalformedPacketException.class,
                         e -> assertThat(e.reason()).isEqualTo("bad-ms-chap-failure"));
     }
@@ -78,18 +79,18 @@ class MsChapMessagesTest {
     @Test
     void parsesAndFormatsASuccess() {
         String text = "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=Access granted";
-        MsChapSuccess success = MsChapSuccess.parse(OctetString.utf8(text));
-        assertThat(success.authenticatorResponse()).contains(OctetString.hex("407A5589115FD0D6209F510FE9C04566932CDA56"));
+        MsChapSuccess success = MsChapSuccess.parse(Octets.utf8(text));
+        assertThat(success.authenticatorResponse()).contains(Octets.fromHex("407A5589115FD0D6209F510FE9C04566932CDA56"));
         assertThat(success.message()).isEqualTo("Access granted");
         assertThat(success.format().utf8()).isEqualTo(text);
     }
 
     @Test
     void successWithoutMessageOrWithoutAuthenticatorResponse() {
-        MsChapSuccess bare = MsChapSuccess.parse(OctetString.utf8("S=407a5589115fd0d6209f510fe9c04566932cda56"));
+        MsChapSuccess bare = MsChapSuccess.parse(Octets.utf8("S=407a5589115fd0d6209f510fe9c04566932cda56"));
         assertThat(bare.authenticatorResponse()).isPresent();
         assertThat(bare.message()).isEmpty();
-        MsChapSuccess v1 = MsChapSuccess.parse(OctetString.utf8("Welcome to the network"));
+        MsChapSuccess v1 = MsChapSuccess.parse(Octets.utf8("Welcome to the network"));
         assertThat(v1.authenticatorResponse()).isEmpty();
         assertThat(v1.message()).isEqualTo("Welcome to the network");
     }
@@ -98,7 +99,7 @@ class MsChapMessagesTest {
     @ValueSource(strings = {"S=", "S=407A5589115FD0D6209F510FE9C04566932CDA5", "S=407A5589115FD0D6209F510FE9C04566932CDA5G",
         "S=407A5589115FD0D6209F510FE9C04566932CDA561 M=x"})
     void rejectsABadAuthenticatorResponse(String message) {
-        assertThatThrownBy(() -> MsChapSuccess.parse(OctetString.utf8(message)))
+        assertThatThrownBy(() -> MsChapSuccess.parse(Octets.utf8(message)))
                 .isInstanceOfSatisfying(MalformedPacketException.class,
                         e -> assertThat(e.reason()).isEqualTo("bad-ms-chap-success"));
     }
@@ -151,9 +152,9 @@ class MsChapMessagesTest {
         return List.of(messages).stream().map(m -> m.getBytes(StandardCharsets.ISO_8859_1)).toList();
     }
 
-    private static OctetString octets(io.netty.buffer.ByteBuf in) {
+    private static Octets octets(io.netty.buffer.ByteBuf in) {
         byte[] bytes = new byte[in.readableBytes()];
         in.readBytes(bytes);
-        return OctetString.of(bytes);
+        return Octets.of(bytes);
     }
 }

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ class MsChapV2Test {
 
     @Test
     void checkAuthenticatorResponseAcceptsTheRightOneOnly() {
-        OctetString right = OctetString.hex("407A5589115FD0D6209F510FE9C04566932CDA56");
-        OctetString wrong = OctetString.hex("407A5589115FD0D6209F510FE9C04566932CDA57");
+        Octets right = Octets.fromHex("407A5589115FD0D6209F510FE9C04566932CDA56");
+        Octets wrong = Octets.fromHex("407A5589115FD0D6209F510FE9C04566932CDA57");
         assertThat(MsChapV2.checkAuthenticatorResponse(PASSWORD, NT_RESPONSE, PEER_CHALLENGE,
                 AUTHENTICATOR_CHALLENGE, USER_NAME, right)).isTrue();
         assertThat(MsChapV2.checkAuthenticatorResponse(PASSWORD, NT_RESPONSE, PEER_CHALLENGE,

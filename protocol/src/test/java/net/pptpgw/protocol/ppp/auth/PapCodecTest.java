@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.auth;
 
+import net.pptpgw.protocol.Octets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,48 +33,48 @@ class PapCodecTest {
 
     @Test
     void authenticateRequest() {
-        assertVector(REQUEST, new AuthenticateRequest(1, OctetString.utf8("bob"), OctetString.utf8("pw")));
+        assertVector(REQUEST, new AuthenticateRequest(1, Octets.utf8("bob"), Octets.utf8("pw")));
     }
 
     @Test
     void authenticateRequestWithEmptyFields() {
-        assertVector("010000060000", new AuthenticateRequest(0, OctetString.EMPTY, OctetString.EMPTY));
+        assertVector("010000060000", new AuthenticateRequest(0, Octets.EMPTY, Octets.EMPTY));
     }
 
     @Test
     void authenticateAck() {
-        assertVector(ACK, new AuthenticateAck(1, OctetString.utf8("ok")));
+        assertVector(ACK, new AuthenticateAck(1, Octets.utf8("ok")));
     }
 
     @Test
     void authenticateNak() {
-        assertVector(NAK, new AuthenticateNak(2, OctetString.utf8("denied")));
+        assertVector(NAK, new AuthenticateNak(2, Octets.utf8("denied")));
     }
 
     @Test
     void unknownCodeIsKept() {
-        assertVector(UNKNOWN, new Unknown(9, 5, OctetString.hex("abcd")));
+        assertVector(UNKNOWN, new Unknown(9, 5, Octets.fromHex("abcd")));
     }
 
     /** An Ack or Nak of Length 4, without a Msg-Length octet, still says what it says. */
     @Test
     void ackWithoutMessageLengthReadsAsEmptyMessage() {
-        assertThat(decode("02070004")).isEqualTo(new AuthenticateAck(7, OctetString.EMPTY));
-        assertThat(decode("03070004")).isEqualTo(new AuthenticateNak(7, OctetString.EMPTY));
+        assertThat(decode("02070004")).isEqualTo(new AuthenticateAck(7, Octets.EMPTY));
+        assertThat(decode("03070004")).isEqualTo(new AuthenticateNak(7, Octets.EMPTY));
     }
 
     /** Octets after Length are data-link padding (RFC 1334 §2.2); the decoder consumes and ignores them. */
     @Test
     void paddingAfterLengthIsIgnored() {
         ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(ACK + "000000"));
-        assertThat(PapCodec.decode(in)).isEqualTo(new AuthenticateAck(1, OctetString.utf8("ok")));
+        assertThat(PapCodec.decode(in)).isEqualTo(new AuthenticateAck(1, Octets.utf8("ok")));
         assertThat(in.isReadable()).isFalse();
     }
 
     @Test
     void octetsAfterThePasswordInsideLengthAreIgnored() {
         assertThat(decode("0101000c03626f6202707799"))
-                .isEqualTo(new AuthenticateRequest(1, OctetString.utf8("bob"), OctetString.utf8("pw")));
+                .isEqualTo(new AuthenticateRequest(1, Octets.utf8("bob"), Octets.utf8("pw")));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -97,17 +98,17 @@ class PapCodecTest {
 
     @Test
     void passwordIsNotPrinted() {
-        assertThat(new AuthenticateRequest(1, OctetString.utf8("bob"), OctetString.utf8("secret")).toString())
+        assertThat(new AuthenticateRequest(1, Octets.utf8("bob"), Octets.utf8("secret")).toString())
                 .contains("\"bob\"").doesNotContain("secret").contains("6 octets");
     }
 
     @Test
     void recordsRejectWhatTheWireCannotCarry() {
-        assertThatThrownBy(() -> new AuthenticateRequest(256, OctetString.EMPTY, OctetString.EMPTY))
+        assertThatThrownBy(() -> new AuthenticateRequest(256, Octets.EMPTY, Octets.EMPTY))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AuthenticateAck(1, OctetString.of(new byte[256])))
+        assertThatThrownBy(() -> new AuthenticateAck(1, Octets.of(new byte[256])))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Unknown(2, 1, OctetString.EMPTY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Unknown(2, 1, Octets.EMPTY)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Property

@@ -2,7 +2,7 @@ package net.pptpgw.protocol.ppp.ccp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.cp.OptionTlv;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.cp;
 
+import net.pptpgw.protocol.Octets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

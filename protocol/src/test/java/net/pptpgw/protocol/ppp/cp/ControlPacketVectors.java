@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.cp;
 
+import net.pptpgw.protocol.Octets;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

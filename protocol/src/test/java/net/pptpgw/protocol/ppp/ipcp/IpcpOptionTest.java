@@ -3,7 +3,7 @@ package net.pptpgw.protocol.ppp.ipcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import net.pptpgw.protocol.ppp.cp.ControlPacketVectors;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.cp.OptionTlv;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package net.pptpgw.protocol.ppp.lcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.cp.OptionTlv;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.AuthenticationProtocol;

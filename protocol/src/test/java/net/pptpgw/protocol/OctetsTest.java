@@ -1,4 +1,4 @@
-package net.pptpgw.protocol.ppp.cp;
+package net.pptpgw.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
