@@ -57,7 +57,7 @@ public final class LinkLayer {
                 yield frame.getUnsignedShort(at) == ETHERTYPE_IPV4 ? frame.slice(at + SLL2_HEADER, length - SLL2_HEADER) : null;
             }
             // No header: the IP version nibble tells IPv4 from IPv6.
-            case RAW -> length > 0 && (frame.getUnsignedByte(at) >> 4) == 4 ? frame.slice(at, length) : null;
+            case RAW, IPV4 -> length > 0 && (frame.getUnsignedByte(at) >> 4) == 4 ? frame.slice(at, length) : null;
             case PPP -> throw new MalformedPacketException("pcap", "unsupported-link-type", "PPP link-layer captures are not read");
         };
     }

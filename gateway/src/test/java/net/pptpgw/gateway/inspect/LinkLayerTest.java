@@ -54,6 +54,12 @@ class LinkLayerTest {
     }
 
     @Test
+    void ipv4LinkTypeAsScapyWritesIt() {
+        assertIpv4(LinkType.IPV4, "");
+        assertThat(LinkLayer.ipv4(LinkType.IPV4, Unpooled.wrappedBuffer(HEX.parseHex("60000000")))).isNull();
+    }
+
+    @Test
     void cutHeadersAreTypedErrors() {
         assertRejected(LinkType.ETHERNET, MACS + "08", "ethernet");
         assertRejected(LinkType.ETHERNET, MACS + "8100" + "00", "ethernet");

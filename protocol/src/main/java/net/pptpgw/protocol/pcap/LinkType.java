@@ -7,6 +7,8 @@ public enum LinkType {
     PPP(9),
     /** Raw IPv4/IPv6, no link header. */
     RAW(101),
+    /** Raw IPv4 only, as scapy's {@code wrpcap} writes bare IP packets. */
+    IPV4(228),
     /** Linux "cooked" capture v1, as {@code tcpdump -i any} writes. */
     LINUX_SLL(113),
     /** Linux "cooked" capture v2. */
