@@ -363,10 +363,10 @@ public final class OptionNegotiationAutomaton {
             case TLS -> actions.thisLayerStarted();
             case TLF -> actions.thisLayerFinished(termination != null ? termination
                     : Termination.of(Termination.TERMINATED, policy.protocol().label() + " terminated"));
-            // §4.6: Max-Terminate before a Terminate-Request, Max-Configure otherwise.
+            // §4.4 irc: Max-Terminate before a Terminate-Request, Max-Configure otherwise.
             case IRC -> restartCounter = transition.has(Action.STR) ? config.maxTerminate() : config.maxConfigure();
             case ZRC -> {
-                // §4.6: the counter to zero, and the timer started so the Terminate-Ack can go out
+                // §4.4 zrc: the counter to zero, and the timer started so the Terminate-Ack can go out
                 // before the layer finishes (TO- in Stopping).
                 restartCounter = 0;
                 startTimer();
