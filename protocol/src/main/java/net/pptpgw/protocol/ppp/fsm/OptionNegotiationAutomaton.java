@@ -136,6 +136,14 @@ public final class OptionNegotiationAutomaton {
         this.peerMru = peerMru;
     }
 
+    /**
+     * Tests only. The RFC's counter rules cannot produce TO- in some states (Ack-Rcvd is always
+     * entered through irc), yet the §4.1 table defines the cell; the table test sets the counter.
+     */
+    void forceRestartCounter(int value) {
+        restartCounter = value;
+    }
+
     // ---- events from the caller ----------------------------------------------------------
 
     /** Up: the lower layer can carry packets. */
