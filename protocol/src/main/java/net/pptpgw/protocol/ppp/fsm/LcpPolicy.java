@@ -56,11 +56,14 @@ public final class LcpPolicy implements NegotiationPolicy {
     private List<ConfigurationOption> acknowledgedByPeer = List.of();
     private List<ConfigurationOption> acknowledgedByUs = List.of();
 
-    /** @param random source of Magic-Numbers (RFC 1661 §6.4 asks for a truly random one) */
+    /**
+     * @param random source of Magic-Numbers (RFC 1661 §6.4 asks for a truly random one); the
+     *     first is drawn by {@link #startNegotiation}, which the automaton calls before its first
+     *     Configure-Request
+     */
     public LcpPolicy(LcpSettings settings, RandomGenerator random) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.random = Objects.requireNonNull(random, "random");
-        startNegotiation();
     }
 
     @Override
