@@ -299,7 +299,7 @@ class Rfc1661TransitionTableTest {
     }
 
     /** Accepts every option but one type; adopts every Nak and Reject. Just enough to steer RCR+/RCR-. */
-    static final class ScriptedPolicy implements NegotiationPolicy {
+    static class ScriptedPolicy implements NegotiationPolicy {
         static final int UNACCEPTABLE_TYPE = 99;
 
         @Override
