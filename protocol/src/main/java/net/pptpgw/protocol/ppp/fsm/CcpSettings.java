@@ -2,6 +2,7 @@ package net.pptpgw.protocol.ppp.fsm;
 
 import java.util.List;
 import java.util.Objects;
+import net.pptpgw.protocol.ppp.ccp.MppeSupportedBits;
 
 /**
  * The MPPE policy for CCP (RFC 3078, RFC 3079). This gateway does no compression (MPPC and
@@ -54,6 +55,6 @@ public record CcpSettings(Mppe mppe, List<MppeStrength> strengths, List<Mode> mo
 
     /** The H bit for {@code mode}. */
     static int bits(Mode mode) {
-        return mode == Mode.STATELESS ? net.pptpgw.protocol.ppp.ccp.MppeSupportedBits.STATELESS : 0;
+        return mode == Mode.STATELESS ? MppeSupportedBits.STATELESS : 0;
     }
 }

@@ -273,6 +273,19 @@ public final class LcpPolicy implements NegotiationPolicy {
         acknowledgedByUs = List.copyOf(options);
     }
 
+    /**
+     * An authenticator never comes up without authentication: our request always carries the
+     * option, and a Reject of it fails the negotiation; this guards the invariant.
+     */
+    @Override
+    public Optional<Termination> agreementProblem() {
+        if (!settings.authenticatePeerWith().isEmpty() && agreement().authenticatePeerWith().isEmpty()) {
+            return Optional.of(Termination.of(AUTHENTICATION_REFUSED,
+                    "LCP would come up without authenticating the peer; required: one of " + settings.authenticatePeerWith()));
+        }
+        return Optional.empty();
+    }
+
     @Override
     public int localMagicNumber() {
         return find(acknowledgedByPeer, MagicNumber.class).map(MagicNumber::magicNumber).orElse(0);

@@ -1,6 +1,7 @@
 package net.pptpgw.protocol.ppp.fsm;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Objects;
@@ -446,7 +447,7 @@ public final class OptionNegotiationAutomaton {
             for (ConfigurationOption option : options) {
                 ControlPacketCodec.encodeOption(option, out);
             }
-            return io.netty.buffer.ByteBufUtil.hexDump(out);
+            return ByteBufUtil.hexDump(out);
         } finally {
             out.release();
         }

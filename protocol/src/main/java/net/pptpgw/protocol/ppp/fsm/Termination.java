@@ -1,6 +1,7 @@
 package net.pptpgw.protocol.ppp.fsm;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.Octets;
 
@@ -42,7 +43,7 @@ public record Termination(String cause, String detail) {
      */
     Octets asTerminateData() {
         byte[] text = detail.getBytes(StandardCharsets.US_ASCII);
-        return Octets.of(text.length > 200 ? java.util.Arrays.copyOf(text, 200) : text);
+        return Octets.of(text.length > 200 ? Arrays.copyOf(text, 200) : text);
     }
 
     @Override

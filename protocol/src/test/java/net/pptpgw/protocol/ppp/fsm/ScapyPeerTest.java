@@ -3,6 +3,7 @@ package net.pptpgw.protocol.ppp.fsm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.pptpgw.protocol.ppp.cp.ControlPacket;
@@ -86,6 +87,6 @@ class ScapyPeerTest {
     }
 
     private static String hex(byte[] octets) {
-        return java.util.HexFormat.of().formatHex(octets);
+        return HexFormat.of().formatHex(octets);
     }
 }

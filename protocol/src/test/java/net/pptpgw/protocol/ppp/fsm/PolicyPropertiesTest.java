@@ -13,6 +13,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.ControlPacket;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.ConfigureAck;
@@ -27,7 +28,7 @@ import net.pptpgw.protocol.ppp.cp.ProtocolKind;
  * known or not) is judged without an exception into a reply that obeys RFC 1661 §5.2-5.4, and
  * any Nak or Reject of our request is processed without an exception.
  */
-class PolicyProperties {
+class PolicyPropertiesTest {
 
     enum Side {
         LCP_SERVER(ProtocolKind.LCP),
@@ -107,13 +108,13 @@ class PolicyProperties {
     /** An option as the codec decodes it from arbitrary Type and Data: typed when the Data has the RFC's size. */
     private static Arbitrary<ConfigurationOption> option(ProtocolKind kind) {
         Arbitrary<Integer> types = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.of(1, 2, 3, 4, 5, 7, 8, 13, 17, 18, 19, 129, 130, 131, 132)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 255)));
+                Tuple.of(4, Arbitraries.of(1, 2, 3, 4, 5, 7, 8, 13, 17, 18, 19, 129, 130, 131, 132)),
+                Tuple.of(1, Arbitraries.integers().between(0, 255)));
         Arbitrary<byte[]> data = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.of(0, 2, 3, 4, 8).flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n))),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of(new byte[] {0, 0, 0, 0}, new byte[] {(byte) 0xc2, 0x23, (byte) 0x81},
+                Tuple.of(3, Arbitraries.of(0, 2, 3, 4, 8).flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n))),
+                Tuple.of(2, Arbitraries.of(new byte[] {0, 0, 0, 0}, new byte[] {(byte) 0xc2, 0x23, (byte) 0x81},
                         new byte[] {(byte) 0xc0, 0x23}, new byte[] {1, 0, 0, 0x60}, new byte[] {0, 0x2d, 0x0f, 1})),
-                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(12)));
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(12)));
         return Combinators.combine(types, data).as((type, octets) ->
                 kind.optionDecoder().decode(type, Unpooled.wrappedBuffer(octets)));
     }

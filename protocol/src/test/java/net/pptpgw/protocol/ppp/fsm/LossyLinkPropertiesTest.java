@@ -10,6 +10,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
@@ -25,7 +26,7 @@ import net.jqwik.api.constraints.IntRange;
  * its peer waits in Opened, which PPP only detects with LCP echoes, so those plans only require
  * termination within the bound.
  */
-class LossyLinkProperties {
+class LossyLinkPropertiesTest {
 
     enum Fate {
         DELIVER,
@@ -120,8 +121,8 @@ class LossyLinkProperties {
 
     private static Arbitrary<Fate> fates(int deliver, int drop, int duplicate) {
         return Arbitraries.frequency(
-                net.jqwik.api.Tuple.of(deliver, Fate.DELIVER),
-                net.jqwik.api.Tuple.of(drop, Fate.DROP),
-                net.jqwik.api.Tuple.of(duplicate, Fate.DUPLICATE));
+                Tuple.of(deliver, Fate.DELIVER),
+                Tuple.of(drop, Fate.DROP),
+                Tuple.of(duplicate, Fate.DUPLICATE));
     }
 }
