@@ -10,7 +10,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.EchoRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.MagicNumberPacket;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.ProtocolReject;
 import net.pptpgw.protocol.ppp.cp.ControlPacketCodec;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 
 /**
  * The LCP packets that are not negotiation (RFC 1661 §5.6-5.9, the "link maintenance" codes,

@@ -27,7 +27,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TimeRemaining;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.UnknownCode;
 import net.pptpgw.protocol.ppp.cp.ControlPacketCodec;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
 
 /**
@@ -214,7 +214,7 @@ public final class OptionNegotiationAutomaton {
             case TerminateAck ack -> fire(Event.RECEIVE_TERMINATE_ACK, packet, null);
             case CodeReject reject -> receiveCodeReject(reject);
             case ProtocolReject reject -> {
-                if (reject.rejectedProtocol() == policy.protocol().protocolNumber()) {
+                if (reject.rejectedProtocol() == policy.protocol().protocol().value()) {
                     termination = Termination.of(Termination.PEER_REJECTED_PROTOCOL,
                             "peer Protocol-Rejected " + policy.protocol().label() + " itself");
                     fire(Event.RECEIVE_REJECT_CATASTROPHIC, packet, null);

@@ -3,7 +3,7 @@ package net.pptpgw.protocol.ppp.fsm;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 
 /**
  * Why a layer is being closed or has finished: a short stable kebab-case {@code cause} for

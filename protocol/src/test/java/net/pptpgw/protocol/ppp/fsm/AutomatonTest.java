@@ -16,7 +16,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.ResetRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateAck;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.UnknownCode;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.fsm.Rfc1661TransitionTableTest.Recorder;
 import net.pptpgw.protocol.ppp.fsm.Rfc1661TransitionTableTest.ScriptedPolicy;
 import net.pptpgw.protocol.ppp.ipcp.IpcpOption.IpAddress;

@@ -18,7 +18,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.ConfigureRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.EchoReply;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.EchoRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateRequest;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.AuthenticationProtocol;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.MagicNumber;
 import net.pptpgw.protocol.ppp.lcp.LcpOption.MaximumReceiveUnit;

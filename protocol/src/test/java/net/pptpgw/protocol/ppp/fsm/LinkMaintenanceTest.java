@@ -13,7 +13,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.Identification;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.ProtocolReject;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TimeRemaining;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.UnknownCode;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import org.junit.jupiter.api.Test;
 
 class LinkMaintenanceTest {

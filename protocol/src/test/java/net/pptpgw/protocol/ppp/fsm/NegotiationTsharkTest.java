@@ -58,8 +58,8 @@ class NegotiationTsharkTest {
             byte[] ppp = new byte[4 + flight.octets().length];
             ppp[0] = (byte) 0xff;
             ppp[1] = 0x03;
-            ppp[2] = (byte) (flight.kind().protocolNumber() >> 8);
-            ppp[3] = (byte) flight.kind().protocolNumber();
+            ppp[2] = (byte) (flight.kind().protocol().value() >> 8);
+            ppp[3] = (byte) flight.kind().protocol().value();
             System.arraycopy(flight.octets(), 0, ppp, 4, flight.octets().length);
             frames.add(Packets.ipv4Gre(fromServer ? SERVER : CLIENT, fromServer ? CLIENT : SERVER,
                     Packets.enhancedGre(fromServer ? 40 : 50, (long) i, null, ppp)));

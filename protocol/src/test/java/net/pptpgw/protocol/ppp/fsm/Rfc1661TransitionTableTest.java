@@ -21,7 +21,7 @@ import net.pptpgw.protocol.ppp.cp.ControlPacket.EchoRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateAck;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.TerminateRequest;
 import net.pptpgw.protocol.ppp.cp.ControlPacket.UnknownCode;
-import net.pptpgw.protocol.ppp.cp.Octets;
+import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
 import net.pptpgw.protocol.ppp.lcp.LcpOption;
 import org.junit.jupiter.api.Test;
