@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.io.DataInputStream;
@@ -24,6 +25,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,9 @@ import net.pptpgw.linux.Ipv4Header;
 import net.pptpgw.linux.RawGreSocket;
 import net.pptpgw.protocol.gre.GreDecodeStatus;
 import net.pptpgw.protocol.gre.GreHeader;
+import net.pptpgw.protocol.ppp.hdlc.AsyncHdlc;
+import net.pptpgw.protocol.ppp.hdlc.Fcs;
+import net.pptpgw.protocol.ppp.hdlc.HdlcFrameDecoder;
 import net.pptpgw.protocol.pptp.BearerCapabilities;
 import net.pptpgw.protocol.pptp.BearerType;
 import net.pptpgw.protocol.pptp.ControlMessage;
@@ -70,7 +75,8 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace joined to it by a veth pair. The client places a call over a real control
  * connection (TCP, our own codecs), then speaks enhanced GRE from a raw GRE socket of its own,
  * and a second raw socket bound to another address of the client namespace forges packets for
- * the same call. tcpdump records the GRE link and tshark judges it.
+ * the same call; or Debian's real {@code pptp} client places the call and carries PPP frames.
+ * tcpdump records the GRE link and tshark judges it.
  */
 class GreNamespaceTest {
 
@@ -228,6 +234,103 @@ class GreNamespaceTest {
                 .contains(Integer.toString(callId), Integer.toString(CLIENT_CALL_ID));
         assertThat(frames).extracting(f -> f.get("ppp.code")).contains("1", "2", "9");
         assertThat(Tshark.problems(pcap)).isEmpty();
+    }
+
+    /**
+     * Debian's real client: {@code pptp --nolaunchpppd} in the client namespace, with this test
+     * in pppd's place on its pty side (async HDLC through {@code pty_relay.py}). Its LCP
+     * Configure-Requests reach the call's PppLink as GRE; a frame sent down the link reaches
+     * pptp, which hands it back to "pppd" as an HDLC frame.
+     */
+    @Test
+    void realPptpClientFramesReachTheLinkAndOursReachIt() throws Exception {
+        ExternalTools.require("pptp");
+        Path relay = dir.resolve("pty_relay.py");
+        try (var in = GreNamespaceTest.class.getResourceAsStream("pty_relay.py")) {
+            Files.copy(in, relay);
+        }
+        Path log = dir.resolve("pptp.log");
+        Process pptp = new ProcessBuilder("ip", "netns", "exec", clientNs.name, "sh", "-c",
+                "mount -t tmpfs pg-con-run /run && exec python3 " + relay + " pptp --nolaunchpppd --nohostroute " + SERVER)
+                .redirectError(log.toFile()).start();
+        try {
+            await("pptp's call", () -> server.dataPlane().sessions() == 1 || !pptp.isAlive());
+            assertThat(server.dataPlane().sessions()).as(() -> readLog(log)).isEqualTo(1);
+            PppLink link = links.getFirst();
+            int callId = link.call().callId();
+
+            // "pppd" speaks first: two Configure-Requests, as pppd retransmits them.
+            String request = "ff03c0210101000e0104057805060a0b0c0d";
+            pptp.getOutputStream().write(hdlc(request));
+            pptp.getOutputStream().write(hdlc(request.replace("c0210101", "c0210102")));
+            pptp.getOutputStream().flush();
+            assertThat(framesUp.poll(5, TimeUnit.SECONDS)).as(() -> readLog(log)).isEqualTo(callId + ":" + request);
+            assertThat(framesUp.poll(5, TimeUnit.SECONDS)).isEqualTo(callId + ":" + request.replace("c0210101", "c0210102"));
+
+            // Down: our Configure-Request and Configure-Ack come out of pptp's pty side.
+            String ours = "ff03c0210101000a0506cafef00d";
+            String ack = "ff03c0210202000e0104057805060a0b0c0d";
+            for (String frame : List.of(ours, ack)) {
+                ByteBuf buffer = Unpooled.directBuffer(64);
+                buffer.setIndex(GreHeader.MAX_LENGTH, GreHeader.MAX_LENGTH).writeBytes(HexFormat.of().parseHex(frame));
+                assertThat(link.eventLoop().submit(() -> link.send(buffer)).get()).isTrue();
+            }
+            List<String> fromPptp = readHdlc(pptp, 2);
+            assertThat(fromPptp).as(() -> readLog(log)).containsExactly(ours, ack);
+            assertThat(counter("pptp.gre.drops", "reason", "wrong-source")).isZero();
+
+            // pptp acknowledges what we sent, and we acknowledge what it sent (ack-only or
+            // piggybacked): both directions' sequencing agree with a real implementation.
+            await("pptp's acknowledgment", () -> counter("pptp.gre.acks.received", "result", "applied") >= 1);
+            assertThat(counter("pptp.gre.acks.received", "result", "ignored")).isZero();
+            assertThat(counter("pptp.gre.acks.sent", "kind", "piggybacked")
+                    + counter("pptp.gre.acks.sent", "kind", "ack-only")).isGreaterThanOrEqualTo(1);
+        } finally {
+            pptp.destroy();
+            pptp.waitFor(5, TimeUnit.SECONDS);
+        }
+        List<Map<String, String>> frames = capturedGre();
+        assertThat(frames).as(Tshark.verbose(pcap)).extracting(f -> f.get("ppp.code")).contains("1", "2");
+        assertThat(Tshark.problems(pcap)).isEmpty();
+    }
+
+    private static byte[] hdlc(String hex) {
+        ByteBuf frame = Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex));
+        ByteBuf out = Unpooled.buffer();
+        AsyncHdlc.encode(frame, 0, frame.readableBytes(), AsyncHdlc.DEFAULT_ACCM, Fcs.FCS_16, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** Reads {@code count} HDLC frames from pptp's pty side with the project's decoder. */
+    private static List<String> readHdlc(Process pptp, int count) throws Exception {
+        EmbeddedChannel decoder = new EmbeddedChannel(new HdlcFrameDecoder());
+        List<String> frames = new ArrayList<>();
+        var in = pptp.getInputStream();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        byte[] chunk = new byte[4096];
+        while (frames.size() < count && System.nanoTime() < deadline) {
+            if (in.available() == 0) {
+                Thread.sleep(20);
+                continue;
+            }
+            int n = in.read(chunk);
+            decoder.writeInbound(Unpooled.copiedBuffer(chunk, 0, n));
+            for (Object frame; (frame = decoder.readInbound()) != null; ) {
+                ByteBuf buffer = (ByteBuf) frame;
+                frames.add(ByteBufUtil.hexDump(buffer));
+                buffer.release();
+            }
+        }
+        decoder.finishAndReleaseAll();
+        return frames;
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return "pptp said: " + Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** SCCRQ, SCCRP, OCRQ, OCRP over TCP from the client namespace; returns our (the server's) call ID. */
