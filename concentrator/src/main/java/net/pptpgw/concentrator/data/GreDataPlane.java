@@ -205,6 +205,7 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // One bad packet (or a PPP handler's bug) must not end the socket every call shares.
+            metrics.error();
             LOG.log(Level.WARNING, "GRE data plane: " + cause, cause);
         }
     }

@@ -25,6 +25,7 @@ public final class GreMetrics {
     private final Counter reordered;
     private final Counter lost;
     private final Counter headroomCopies;
+    private final Counter errors;
     private final Counter[] bytesOutByQosClass = new Counter[PacketContext.MAX_QOS_CLASS + 1];
 
     public GreMetrics(MeterRegistry registry) {
@@ -56,6 +57,9 @@ public final class GreMetrics {
                 .description("Sequence numbers given up as lost (gaps skipped)").register(registry);
         headroomCopies = Counter.builder("pptp.gre.headroom.copies")
                 .description("Outgoing frames copied because they lacked headroom for the GRE header").register(registry);
+        errors = Counter.builder("pptp.gre.errors")
+                .description("Exceptions caught on the GRE socket's pipeline (a bug, never a packet's fault)")
+                .register(registry);
         for (int qos = 0; qos < bytesOutByQosClass.length; qos++) {
             bytesOutByQosClass[qos] = Counter.builder("pptp.gre.qos.bytes").tag("class", Integer.toString(qos))
                     .description("GRE bytes sent per QoS class of the packet's context").register(registry);
@@ -108,6 +112,10 @@ public final class GreMetrics {
 
     void lost(long count) {
         lost.increment(count);
+    }
+
+    void error() {
+        errors.increment();
     }
 
     void headroomCopy() {

@@ -33,6 +33,9 @@ public interface PppLink {
      * bytes of headroom before the reader index and the header is written there in place;
      * otherwise the frame is copied once into a buffer that has it.
      *
+     * <p>Meant to be called on {@link #eventLoop()}; from another thread the frame is handed to
+     * the loop (one task per frame) and the result is true whatever becomes of it there.
+     *
      * @return false when the frame was dropped: the peer's receive window is full (RFC 2637
      *     §4.4) or the link is closed
      */
