@@ -19,6 +19,11 @@ public enum GreDropReason {
     BEYOND_WINDOW("beyond-window"),
     /** Outgoing: the peer's receive window is full (§4.4). */
     SEND_WINDOW_FULL("send-window-full"),
+    /**
+     * Outgoing: the socket's send queue is over its high water mark. A datagram tunnel drops
+     * rather than queue without bound; PPP above copes with loss as on any lossy link.
+     */
+    SOCKET_BUSY("socket-busy"),
     /** Outgoing: the call is gone. */
     LINK_CLOSED("link-closed");
 

@@ -151,6 +151,11 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
             metrics.dropped(GreDropReason.SEND_WINDOW_FULL);
             return false;
         }
+        if (!channel.isWritable()) {
+            frame.release();
+            metrics.dropped(GreDropReason.SOCKET_BUSY);
+            return false;
+        }
         ByteBuf packet = frame;
         if (frame.readerIndex() < GreHeader.MAX_LENGTH) {
             // A stage replaced the buffer here: the context is the caller's argument, not the

@@ -37,7 +37,7 @@ public interface PppLink {
      * the loop (one task per frame) and the result is true whatever becomes of it there.
      *
      * @return false when the frame was dropped: the peer's receive window is full (RFC 2637
-     *     §4.4) or the link is closed
+     *     §4.4), the socket's send queue is full, or the link is closed
      */
     boolean send(ByteBuf frame, PacketContext context);
 

@@ -276,6 +276,20 @@ class GreDataPlaneTest {
     }
 
     @Test
+    void aFullSocketQueueDropsInsteadOfQueueingWithoutBound() {
+        establish();
+        PppLink link = links.getFirst();
+        gre.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        assertThat(link.send(frame("01"))).isFalse();
+        assertThat(counter("pptp.gre.drops", "reason", "socket-busy")).isEqualTo(1);
+        gre.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        assertThat(link.send(frame("02"))).isTrue();
+        GreHeader header = new GreHeader();
+        assertThat(payload(sent(header), header)).isEqualTo("02");
+        assertThat(header.sequence()).as("the dropped frame used no sequence number").isZero();
+    }
+
+    @Test
     void aPacketFromAForgedSourceIsDroppedAndTheSessionCarriesOn() {
         Call call = establish();
         // Sequence 0 from the wrong address: were it accepted, the real 0 would be a duplicate.
