@@ -18,23 +18,34 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import net.pptpgw.concentrator.call.Call;
 import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.concentrator.call.CallListener;
 import net.pptpgw.concentrator.call.CallRegistry;
 import net.pptpgw.concentrator.control.ControlChannelInitializer;
 import net.pptpgw.concentrator.control.ControlConnectionHandler;
 import net.pptpgw.concentrator.control.ControlPlane;
+import net.pptpgw.concentrator.data.GreConfig;
+import net.pptpgw.concentrator.data.GreDataPlane;
+import net.pptpgw.concentrator.data.PppLink;
+import net.pptpgw.concentrator.data.PppLinkFactory;
 import net.pptpgw.protocol.pptp.CallDisconnectResult;
 import net.pptpgw.protocol.pptp.StopControlConnectionReason;
 
 /**
  * The PPTP control connection server (PAC role, RFC 2637): listens on TCP 1723, one
- * {@link ControlConnectionHandler} per connection, calls in a shared {@link CallRegistry}.
+ * {@link ControlConnectionHandler} per connection, calls in a shared {@link CallRegistry};
+ * optionally the GRE data plane ({@link GreDataPlane}) on one raw socket.
  * Uses epoll where the native transport loads, NIO otherwise.
  *
  * <pre>{@code
@@ -49,14 +60,52 @@ public final class ConcentratorServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConcentratorServer.class.getName());
 
     private final ControlPlane plane;
+    private final CallListener listener;
+    /** Null when the server runs the control plane alone. */
+    private final GreDataPlane dataPlane;
     private final EventLoopGroup acceptLoop;
     private final EventLoopGroup connectionLoops;
     private final Class<? extends ServerChannel> serverChannelType;
     private final ChannelGroup connections = new DefaultChannelGroup("pptp-control", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
+    /** The control plane alone: no GRE socket, calls are only announced to {@code listener}. */
     public ConcentratorServer(ConcentratorConfig config, MeterRegistry meters, CallListener listener) {
-        this.plane = new ControlPlane(config, meters, listener);
+        this(config, meters, listener, null, null);
+    }
+
+    /**
+     * Control plane and GRE data plane: {@link #start} also opens the raw GRE socket, bound to the
+     * listen address, on the connection event loops (epoll required). Each established call gets
+     * its GRE state and a {@link PppLink} from {@code links}; {@code listener} hears of calls
+     * after the data plane.
+     */
+    public ConcentratorServer(ConcentratorConfig config, MeterRegistry meters, CallListener listener, GreConfig gre,
+            PppLinkFactory links) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.plane = new ControlPlane(config, meters, new CallListener() {
+            @Override
+            public void callEstablished(Call call) {
+                if (dataPlane != null) {
+                    dataPlane.callEstablished(call);
+                }
+                ConcentratorServer.this.listener.callEstablished(call);
+            }
+
+            @Override
+            public void callCleared(Call call, CallClearCause cause) {
+                if (dataPlane != null) {
+                    dataPlane.callCleared(call, cause);
+                }
+                ConcentratorServer.this.listener.callCleared(call, cause);
+            }
+        });
+        if (gre != null && !Epoll.isAvailable()) {
+            throw new IllegalStateException("the GRE data plane needs the epoll transport: " + Epoll.unavailabilityCause());
+        }
+        this.dataPlane = gre == null ? null
+                : new GreDataPlane(gre, config.receiveWindowSize(), plane.calls(), Objects.requireNonNull(links, "links"),
+                        meters);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.serverChannelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptLoop = new MultiThreadIoEventLoopGroup(1, io);
@@ -76,6 +125,16 @@ public final class ConcentratorServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ControlChannelInitializer(plane, connections));
+        if (dataPlane != null) {
+            // The data plane first: an established call must find the socket open.
+            InetAddress listen = plane.config().listen().getAddress();
+            Inet4Address bind = listen instanceof Inet4Address v4 && !v4.isAnyLocalAddress() ? v4 : null;
+            try {
+                dataPlane.open(connectionLoops, bind).sync();
+            } catch (IOException e) {
+                throw new UncheckedIOException("opening the raw GRE socket", e);
+            }
+        }
         ChannelFuture bind = bootstrap.bind(plane.config().listen()).sync();
         serverChannel = bind.channel();
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
@@ -86,6 +145,11 @@ public final class ConcentratorServer implements AutoCloseable {
     /** The calls, by the PAC's call ID: what the data plane demultiplexes GRE with. */
     public CallRegistry calls() {
         return plane.calls();
+    }
+
+    /** The GRE data plane, or null when this server runs the control plane alone. */
+    public GreDataPlane dataPlane() {
+        return dataPlane;
     }
 
     public ControlPlane controlPlane() {
@@ -127,6 +191,9 @@ public final class ConcentratorServer implements AutoCloseable {
             future.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         connections.close().await(1, TimeUnit.SECONDS);
+        if (dataPlane != null) {
+            dataPlane.close();
+        }
         connectionLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         acceptLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

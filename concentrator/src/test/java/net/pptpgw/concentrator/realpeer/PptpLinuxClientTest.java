@@ -67,7 +67,7 @@ class PptpLinuxClientTest {
         ConcentratorConfig config = ConcentratorConfig.defaults()
                 .withListen(InetAddress.getByName(TestNamespace.SERVER_ADDRESS), ConcentratorConfig.PPTP_PORT);
         pcap = dir.resolve("control.pcap");
-        ns = new TestNamespace(ProcessHandle.current().pid() + "-" + System.nanoTime() % 1000);
+        ns = TestNamespace.single("pptp");
         server = new ConcentratorServer(config, new SimpleMeterRegistry(), listener);
         ns.callInside(server::start);
 

@@ -1,84 +1,108 @@
 package net.pptpgw.concentrator.realpeer;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.pptpgw.linux.IpCommand;
+import net.pptpgw.linux.NetworkNamespace;
 
 /**
- * A throw-away network namespace for a test ({@code ip netns add pg-con-...}), with loopback up.
- * {@link #callInside} runs code on a fresh thread switched into it, so that sockets that code
- * creates (a server's listening socket) live in the namespace. {@link #close} kills every
- * process left inside and deletes the namespace.
+ * A throw-away network namespace for a test ({@code ip netns add pg-con-...}), with loopback up,
+ * and a {@link NetworkNamespace} thread living in it: {@link #callInside} runs code there, so the
+ * sockets that code creates (a server's listening socket, a raw GRE socket, a client socket)
+ * belong to the namespace. {@link #close} kills every process left inside and deletes it.
  */
 final class TestNamespace implements AutoCloseable {
 
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final int CLONE_NEWNET = 0x40000000;
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    /** The namespace's one non-loopback address. */
+    /** The namespace's one non-loopback address in the {@link #single} layout. */
     static final String SERVER_ADDRESS = "10.203.0.1";
 
     final String name;
+    private final NetworkNamespace thread;
 
-    /**
-     * Creates the namespace with loopback up and {@link #SERVER_ADDRESS} on one end of a veth pair whose
-     * both ends stay inside: pptp resolves its server with AI_ADDRCONFIG, which finds no IPv4
-     * at all where loopback is the only interface.
-     */
-    TestNamespace(String suffix) {
-        this.name = "pg-con-" + suffix;
+    /** A new namespace {@code pg-con-PURPOSE-PID-N} with loopback up. */
+    TestNamespace(String purpose) {
+        this.name = "pg-con-" + purpose + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         run(List.of("ip", "netns", "add", name));
+        NetworkNamespace entered = null;
         try {
-            run(List.of("ip", "-n", name, "link", "set", "lo", "up"));
-            run(List.of("ip", "-n", name, "link", "add", "pg0", "type", "veth", "peer", "name", "pg1"));
-            run(List.of("ip", "-n", name, "addr", "add", SERVER_ADDRESS + "/24", "dev", "pg0"));
-            run(List.of("ip", "-n", name, "link", "set", "pg0", "up"));
-            run(List.of("ip", "-n", name, "link", "set", "pg1", "up"));
-        } catch (AssertionError e) {
-            close();
-            throw e;
+            IpCommand.inNamespace(name).linkUp("lo");
+            entered = NetworkNamespace.enter(name);
+        } catch (IOException | RuntimeException e) {
+            run(List.of("ip", "netns", "del", name));
+            throw new AssertionError("setting up " + name, e);
         }
+        this.thread = entered;
     }
 
-    /** Runs {@code body} on a new platform thread whose network namespace is this one. */
+    /**
+     * A namespace with {@link #SERVER_ADDRESS} on one end of a veth pair whose both ends stay
+     * inside: pptp resolves its server with AI_ADDRCONFIG, which finds no IPv4 at all where
+     * loopback is the only interface.
+     */
+    static TestNamespace single(String purpose) {
+        TestNamespace ns = new TestNamespace(purpose);
+        try {
+            IpCommand ip = IpCommand.inNamespace(ns.name);
+            ip.run("link", "add", "pg0", "type", "veth", "peer", "name", "pg1");
+            ip.addAddress("pg0", SERVER_ADDRESS + "/24");
+            ip.linkUp("pg0");
+            ip.linkUp("pg1");
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw new AssertionError(e);
+        }
+        return ns;
+    }
+
+    /** A veth pair from this namespace to {@code other}, addressed ({@code 10.0.0.1/24}) and up. */
+    void veth(String device, String address, TestNamespace other, String otherDevice, String otherAddress)
+            throws IOException {
+        IpCommand here = IpCommand.inNamespace(name);
+        IpCommand there = IpCommand.inNamespace(other.name);
+        here.run("link", "add", device, "type", "veth", "peer", "name", otherDevice, "netns", other.name);
+        here.addAddress(device, address);
+        there.addAddress(otherDevice, otherAddress);
+        here.linkUp(device);
+        there.linkUp(otherDevice);
+    }
+
+    /** {@code ip addr add ADDRESS dev DEVICE} inside. */
+    void addAddress(String device, String address) throws IOException {
+        IpCommand.inNamespace(name).addAddress(device, address);
+    }
+
+    /** Runs {@code body} on this namespace's thread and waits for its result. */
     <T> T callInside(Callable<T> body) throws Exception {
-        Object[] result = new Object[1];
-        Exception[] failure = new Exception[1];
-        Thread thread = Thread.ofPlatform().name(name).start(() -> {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        thread.execute(() -> {
             try {
-                enter("/run/netns/" + name);
-                result[0] = body.call();
-            } catch (Exception e) {
-                failure[0] = e;
+                result.complete(body.call());
             } catch (Throwable t) {
-                failure[0] = new RuntimeException(t);
+                result.completeExceptionally(t);
             }
         });
-        thread.join();
-        if (failure[0] != null) {
-            throw failure[0];
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw new AssertionError(e.getCause());
         }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 
     /** Starts {@code command} inside the namespace (via {@code ip netns exec}, which also gives it a private mount namespace). */
     Process start(List<String> command) throws IOException {
-        var full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", name));
+        var full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(command);
         return new ProcessBuilder(full).redirectErrorStream(true).start();
     }
@@ -90,6 +114,7 @@ final class TestNamespace implements AutoCloseable {
 
     @Override
     public void close() {
+        thread.close();
         for (long pid : pids()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -109,36 +134,6 @@ final class TestNamespace implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    /** open(2) the namespace file and setns(2) this thread into it, through the FFM API. */
-    @SuppressWarnings("restricted")
-    private static void enter(String path) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        StructLayout callState = Linker.Option.captureStateLayout();
-        VarHandle errno = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        Linker.Option capture = Linker.Option.captureCallState("errno");
-        MethodHandle open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), capture);
-        MethodHandle setns = linker.downcallHandle(libc.find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), capture);
-        MethodHandle close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(callState);
-            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IOException("open " + path + ": errno " + (int) errno.get(state, 0L));
-            }
-            try {
-                if ((int) setns.invokeExact(state, fd, CLONE_NEWNET) != 0) {
-                    throw new IOException("setns " + path + ": errno " + (int) errno.get(state, 0L));
-                }
-            } finally {
-                int ignored = (int) close.invokeExact(fd);
-            }
         }
     }
 }
