@@ -66,7 +66,8 @@ public final class NatHelper implements AutoCloseable {
             // protocol-unreachable ends the peer's call (see GreUnreachableFilter).
             unreachableFilter = GreUnreachableFilter.inCallerNamespace();
             unreachableFilter.install();
-            relay = new GreRelay(mappings, metrics, config.wanAddress(), RawGreSocket.Options.defaults())
+            relay = new GreRelay(mappings, metrics, config.wanAddress(), config.lanInterface(),
+                    RawGreSocket.Options.defaults())
                     .start(group.next());
             proxy = new ControlProxy(config, mappings, metrics, group).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
