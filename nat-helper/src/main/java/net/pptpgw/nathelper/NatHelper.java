@@ -81,7 +81,10 @@ public final class NatHelper implements AutoCloseable {
         return this;
     }
 
-    /** Closes every proxied control connection (their calls end) and stops the threads. Idempotent. */
+    /**
+     * Closes every proxied control connection (their calls end) and the GRE relay, stops the
+     * threads and removes the ICMP filter. Idempotent.
+     */
     public synchronized void stop() {
         if (group == null) {
             return;
