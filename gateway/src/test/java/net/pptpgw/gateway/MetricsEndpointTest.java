@@ -25,7 +25,8 @@ class MetricsEndpointTest {
     @Test
     void servesTheRegistryAsPrometheusTextOnLoopback() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new NatMetrics(registry);
+        // Micrometer holds a gauge's state weakly: keep the helper's meters reachable, as NatHelper does.
+        NatMetrics natMetrics = new NatMetrics(registry);
         Counter counter = Counter.builder("pptp.test.requests").tag("kind", "probe").register(registry);
         counter.increment(3);
         try (MetricsEndpoint endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry)) {
@@ -44,6 +45,7 @@ class MetricsEndpointTest {
             assertThat(send(HttpRequest.newBuilder(base.resolve("/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(405);
         }
+        java.lang.ref.Reference.reachabilityFence(natMetrics);
     }
 
     @Test
