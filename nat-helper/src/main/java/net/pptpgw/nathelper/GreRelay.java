@@ -45,17 +45,17 @@ final class GreRelay implements AutoCloseable {
     private final MappingTable table;
     private final NatMetrics metrics;
     private final Inet4Address wanAddress;
+    private final String lanInterface;
     private final RawGreSocket.Options options;
     private Channel lan;
     private Channel wan;
 
-    private final String lanInterface;
-
     /**
      * @param lanInterface where the clients' GRE comes in: the LAN socket is bound to it
-     *     ({@code SO_BINDTODEVICE}) so that the kernel does not also hand it a copy of every
-     *     server packet the WAN socket reads (measured: twice the receive work WAN to LAN); null
-     *     to take GRE from any interface and skip those copies in the relay instead
+     *     ({@code SO_BINDTODEVICE}, which also keeps its sends on it) so that the kernel does not
+     *     hand it a copy of every server packet the WAN socket reads (under the bench's flood
+     *     those copies filled its receive buffer); null to take GRE from any interface and skip
+     *     those copies in the relay instead
      */
     GreRelay(MappingTable table, NatMetrics metrics, Inet4Address wanAddress, String lanInterface,
              RawGreSocket.Options options) {
