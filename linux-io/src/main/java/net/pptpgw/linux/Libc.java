@@ -55,6 +55,7 @@ public final class Libc {
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_BINDTODEVICE = 25;
     public static final int IPPROTO_IP = 0;
     public static final int IP_HDRINCL = 3;
 
@@ -124,6 +125,15 @@ public final class Libc {
         call("setsockopt", arguments, (arena, state) -> {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
             return (int) SETSOCKOPT.invokeExact(state, fd, level, option, v, (int) JAVA_INT.byteSize());
+        });
+    }
+
+    /** {@code setsockopt(2)} with a NUL-terminated string value (e.g. an interface name). */
+    public static void setsockopt(int fd, int level, int option, String value, String arguments)
+            throws ErrnoException {
+        call("setsockopt", arguments, (arena, state) -> {
+            MemorySegment v = arena.allocateFrom(value);
+            return (int) SETSOCKOPT.invokeExact(state, fd, level, option, v, (int) v.byteSize());
         });
     }
 

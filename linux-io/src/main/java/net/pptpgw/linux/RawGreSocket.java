@@ -57,9 +57,12 @@ public final class RawGreSocket {
      * @param maxDatagramSize the largest datagram read whole, IP header included (longer ones
      *     arrive cut short); one slot of a {@code recvmmsg} batch
      * @param datagramsPerRead datagrams one {@code recvmmsg} call may return
+     * @param bindDevice {@code SO_BINDTODEVICE}: receive only what arrives on this interface (and
+     *     send only through it), or null for all. An unbound raw socket otherwise gets a copy of
+     *     every GRE packet this host takes in, including what another socket is bound for.
      */
     public record Options(Inet4Address bindAddress, boolean headerIncluded, int receiveBufferBytes,
-                          int sendBufferBytes, int maxDatagramSize, int datagramsPerRead) {
+                          int sendBufferBytes, int maxDatagramSize, int datagramsPerRead, String bindDevice) {
 
         public static final int DEFAULT_BUFFER_BYTES = 8 << 20;
 
@@ -81,37 +84,42 @@ public final class RawGreSocket {
          * link's packets with room to spare), 32 datagrams per read.
          */
         public static Options defaults() {
-            return new Options(null, false, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_BYTES, 2048, 32);
+            return new Options(null, false, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_BYTES, 2048, 32, null);
         }
 
         public Options withBindAddress(Inet4Address bindAddress) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
         }
 
         public Options withHeaderIncluded(boolean headerIncluded) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
         }
 
         public Options withReceiveBufferBytes(int receiveBufferBytes) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
         }
 
         public Options withSendBufferBytes(int sendBufferBytes) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
         }
 
         public Options withMaxDatagramSize(int maxDatagramSize) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
         }
 
         public Options withDatagramsPerRead(int datagramsPerRead) {
             return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
-                    datagramsPerRead);
+                    datagramsPerRead, bindDevice);
+        }
+
+        public Options withBindDevice(String bindDevice) {
+            return new Options(bindAddress, headerIncluded, receiveBufferBytes, sendBufferBytes, maxDatagramSize,
+                    datagramsPerRead, bindDevice);
         }
     }
 
@@ -160,6 +168,10 @@ public final class RawGreSocket {
             }
             if (options.headerIncluded()) {
                 Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1, "IPPROTO_IP, IP_HDRINCL, 1");
+            }
+            if (options.bindDevice() != null) {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, options.bindDevice(),
+                        "SOL_SOCKET, SO_BINDTODEVICE, " + options.bindDevice());
             }
             if (options.bindAddress() != null) {
                 Libc.bind(fd, options.bindAddress(), options.bindAddress().getHostAddress());

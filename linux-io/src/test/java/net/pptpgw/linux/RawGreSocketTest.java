@@ -120,6 +120,24 @@ class RawGreSocketTest {
     }
 
     @Test
+    void boundToADeviceItReceivesOnlyWhatArrivesThere() throws Exception {
+        Collector onVeth = new Collector(false);
+        Collector onLoopback = new Collector(false);
+        Collector unbound = new Collector(false);
+        open(b, RawGreSocket.Options.defaults().withBindDevice("pg-b"), onVeth);
+        open(b, RawGreSocket.Options.defaults().withBindDevice("lo"), onLoopback);
+        open(b, RawGreSocket.Options.defaults(), unbound);
+        Channel socketA = open(a, RawGreSocket.Options.defaults(), new Collector(false));
+
+        sendGre(socketA, addressB, CALL_ID, 0, 20, 20);
+
+        awaitTrue(() -> onVeth.received.get() >= 20 && unbound.received.get() >= 20, Duration.ofSeconds(5));
+        assertThat(onVeth.received).hasValue(20);
+        assertThat(unbound.received).hasValue(20);
+        assertThat(onLoopback.received).as("GRE that came in on pg-b").hasValue(0);
+    }
+
+    @Test
     void optionsReachTheSocket() throws Exception {
         int[] values = b.call(() -> {
             int fd = RawGreSocket.openDescriptor(RawGreSocket.Options.defaults()

@@ -7,15 +7,22 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
+import net.pptpgw.linux.GreUnreachableFilter;
+import net.pptpgw.linux.RawGreSocket;
 
 /**
  * The PPTP passthrough ALG as one object the gateway command starts and stops: the control
- * proxy, the call mappings and their metrics.
+ * proxy, the call mappings and their metrics, the GRE relay and the nftables rule that keeps
+ * this host from answering GRE with ICMP protocol-unreachable ({@link GreUnreachableFilter}).
+ *
+ * <p>Everything opens in the network namespace of the thread that calls {@link #start}. It
+ * needs CAP_NET_ADMIN and CAP_NET_RAW (raw sockets, IP_TRANSPARENT, nft).
  *
  * <pre>
  * NatHelper helper = new NatHelper(config, registry);
@@ -33,6 +40,8 @@ public final class NatHelper implements AutoCloseable {
     private final MappingTable mappings;
     private EventLoopGroup group;
     private ControlProxy proxy;
+    private GreRelay relay;
+    private GreUnreachableFilter unreachableFilter;
     private ScheduledFuture<?> sweeper;
 
     public NatHelper(NatHelperConfig config, MeterRegistry registry) {
@@ -42,18 +51,27 @@ public final class NatHelper implements AutoCloseable {
                 Scheduler.systemScheduler());
     }
 
-    /** Binds the control proxy; the helper works once this returns. */
-    public synchronized NatHelper start() throws InterruptedException {
+    /**
+     * Installs the ICMP filter, opens the GRE relay's sockets and binds the control proxy; the
+     * helper works once this returns.
+     */
+    public synchronized NatHelper start() throws IOException, InterruptedException {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
         group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
                 EpollIoHandler.newFactory());
         try {
+            // Before the first call can exist: a GRE packet the kernel answers with ICMP
+            // protocol-unreachable ends the peer's call (see GreUnreachableFilter).
+            unreachableFilter = GreUnreachableFilter.inCallerNamespace();
+            unreachableFilter.install();
+            relay = new GreRelay(mappings, metrics, config.wanAddress(), config.lanInterface(),
+                    RawGreSocket.Options.defaults())
+                    .start(group.next());
             proxy = new ControlProxy(config, mappings, metrics, group).start();
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            group = null;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            releaseAfterFailedStart(e);
             throw e;
         }
         // Expired entries leave promptly through Caffeine's scheduler; this drops unused server tables.
@@ -63,16 +81,47 @@ public final class NatHelper implements AutoCloseable {
         return this;
     }
 
-    /** Closes every proxied control connection (their calls end) and stops the threads. Idempotent. */
+    /**
+     * Closes every proxied control connection (their calls end) and the GRE relay, stops the
+     * threads and removes the ICMP filter. Idempotent.
+     */
     public synchronized void stop() {
         if (group == null) {
             return;
         }
         sweeper.cancel(false);
         proxy.close();
+        relay.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         group = null;
+        removeUnreachableFilter();
         LOG.log(Level.INFO, "NAT helper stopped");
+    }
+
+    private void releaseAfterFailedStart(Exception cause) {
+        if (relay != null) {
+            relay.close();
+            relay = null;
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        group = null;
+        try {
+            removeUnreachableFilter();
+        } catch (RuntimeException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+    }
+
+    private void removeUnreachableFilter() {
+        if (unreachableFilter == null) {
+            return;
+        }
+        try {
+            unreachableFilter.remove();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not remove the nftables table " + GreUnreachableFilter.TABLE, e);
+        }
+        unreachableFilter = null;
     }
 
     @Override

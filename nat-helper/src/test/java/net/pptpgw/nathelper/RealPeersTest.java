@@ -29,11 +29,14 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <pre>
  * pg-nat-lan1..3 (10.77.0.11-13) -- br0 10.77.0.1 [pg-nat-gw] wan0 10.78.0.1 -- 10.78.0.2 [pg-nat-wan: pptpd]
+ *                                                                             10.78.0.3 (forger)
  * </pre>
  *
  * Every client is forced to the same call ID (its /dev/random is a file of 0x31 octets in a
- * private mount namespace): the collision the helper exists for. Namespaces and processes
- * are removed after the tests, also when they fail.
+ * private mount namespace): the collision the helper exists for. The clients' GRE is marked
+ * and delivered locally like their control connections, so the helper's GRE relay carries all
+ * of it; the gateway namespace has no rule of its own against ICMP protocol-unreachable (the
+ * helper installs one). Namespaces and processes are removed after the tests, also when they fail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealPeersTest {
@@ -43,6 +46,8 @@ class RealPeersTest {
     private static final String WAN = PREFIX + "wan";
     private static final int CLIENTS = 3;
     private static final String SERVER_IP = "10.78.0.2";
+    private static final String FORGER_IP = "10.78.0.3";
+    private static final String WAN_IP = "10.78.0.1";
     private static final int FORCED_CALL_ID = 0x3131;
 
     private Path work;
@@ -114,12 +119,85 @@ class RealPeersTest {
         assertThat(mappings).extracting(m -> m[3]).containsOnly(SERVER_IP);
         assertThat(mappings).extracting(m -> m[4]).as("server call IDs").doesNotHaveDuplicates();
 
+        // GRE both ways through the relay, each client's frames to that client alone.
+        await("every client's echoes are answered and its server's frames arrive", 20, () -> {
+            for (int i = 1; i <= CLIENTS; i++) {
+                if (counter(i, "replies") < 3 || counter(i, "server_frames") < 3) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertNoMisdelivery();
+        assertThat(metric("pptp.nat.gre.forwarded{direction=lan-to-wan}")).isPositive();
+        assertThat(metric("pptp.nat.gre.forwarded{direction=wan-to-lan}")).isPositive();
+
+        // Forged GRE from the WAN side, an LCP Echo-Reply naming "forged" that a client would
+        // list as foreign: with a call ID the gateway never gave, and with client 2's gateway
+        // call ID but from an address that is not its server.
+        String client2GatewayCallId = mappings.stream().filter(m -> m[0].equals("10.77.0.12")).findFirst()
+                .orElseThrow()[2];
+        int unusedCallId = 1;
+        while (mappings.stream().map(m -> m[2]).toList().contains(Integer.toString(unusedCallId))) {
+            unusedCallId++;
+        }
+        double unknownCallIdBefore = metric("pptp.nat.gre.dropped{direction=wan-to-lan,reason=unknown-call-id}");
+        double unknownServerBefore = metric("pptp.nat.gre.dropped{direction=wan-to-lan,reason=unknown-server}");
+        forge(SERVER_IP, unusedCallId, 5);
+        forge(FORGER_IP, Integer.parseInt(client2GatewayCallId), 5);
+        await("the forged packets are counted as dropped", 5,
+                () -> metric("pptp.nat.gre.dropped{direction=wan-to-lan,reason=unknown-call-id}") >= unknownCallIdBefore + 5
+                        && metric("pptp.nat.gre.dropped{direction=wan-to-lan,reason=unknown-server}")
+                                >= unknownServerBefore + 5);
+        // The clients' stubs dump their status every 200 ms: give them time to have seen anything.
+        int repliesBefore = counter(2, "replies");
+        await("client 2 still gets replies", 5, () -> counter(2, "replies") > repliesBefore + 2);
+        assertNoMisdelivery();
+
         // Client 1's control connection goes away: its mapping at once, the others stay.
         clients.getFirst().destroy();
         assertThat(clients.getFirst().waitFor(10, TimeUnit.SECONDS)).isTrue();
         await("client 1's mapping is removed", 5, () -> mappings().size() == CLIENTS - 1);
         assertThat(mappings()).extracting(m -> m[0]).containsExactlyInAnyOrder("10.77.0.12", "10.77.0.13");
         assertThat(metrics()).anyMatch(line -> line.startsWith("pptp.nat.mappings.removed{reason=control-closed} 1.0"));
+    }
+
+    private void assertNoMisdelivery() {
+        for (int i = 1; i <= CLIENTS; i++) {
+            assertThat(status(i)).as("client %d status", i).contains("\"foreign\": []");
+        }
+    }
+
+    /** One of client i's counters from its status file. */
+    private int counter(int i, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\": (\\d+)").matcher(status(i));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private double metric(String nameAndTags) {
+        return metrics().stream().filter(line -> line.startsWith(nameAndTags + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(nameAndTags.length() + 1))).orElse(0.0);
+    }
+
+    /**
+     * Sends {@code count} enhanced GRE packets (RFC 2637 §4.1: key and sequence number present)
+     * from {@code source} in the WAN namespace to the gateway's WAN address, carrying an LCP
+     * Echo-Reply in the peer stub's format that names the client "forged".
+     */
+    private void forge(String source, int callId, int count) {
+        String script = """
+                import socket, struct, sys
+                src, call_id, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+                text = b'PGNAT R forged 1'
+                ppp = b'\\xff\\x03\\xc0\\x21' + bytes((10, 1)) + (8 + len(text)).to_bytes(2, 'big') + b'PGNT' + text
+                s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
+                s.bind((src, 0))
+                for seq in range(count):
+                    gre = struct.pack('!BBHHHI', 0x30, 0x01, 0x880B, len(ppp), call_id, 1000000 + seq) + ppp
+                    s.sendto(gre, ('%s', 0))
+                """.formatted(WAN_IP);
+        ExternalTools.run(List.of("ip", "netns", "exec", WAN, "python3", "-c", script, source,
+                Integer.toString(callId), Integer.toString(count)), null, 10);
     }
 
     // ---- peers
@@ -131,8 +209,10 @@ class RealPeersTest {
                 "ip -n " + GW + " link set br0 up",
                 "ip -n " + GW + " link add wan0 type veth peer name eth0 netns " + WAN,
                 "ip -n " + GW + " addr add 10.78.0.1/24 dev wan0", "ip -n " + GW + " link set wan0 up",
-                "ip -n " + WAN + " addr add " + SERVER_IP + "/24 dev eth0", "ip -n " + WAN + " link set eth0 up",
+                "ip -n " + WAN + " addr add " + SERVER_IP + "/24 dev eth0",
+                "ip -n " + WAN + " addr add " + FORGER_IP + "/24 dev eth0", "ip -n " + WAN + " link set eth0 up",
                 // TPROXY: the clients' control connections to any server are delivered to the helper's listener.
+                // The same mark delivers the clients' GRE to their servers locally, to the helper's relay.
                 "ip -n " + GW + " rule add fwmark 1 lookup 100",
                 "ip -n " + GW + " route add local 0.0.0.0/0 dev lo table 100");
         for (int i = 1; i <= CLIENTS; i++) {
@@ -150,12 +230,7 @@ class RealPeersTest {
                   chain prerouting {
                     type filter hook prerouting priority mangle; policy accept;
                     iifname "br0" meta l4proto tcp tcp dport 1723 tproxy to :1723 meta mark set 1 accept
-                  }
-                  chain output {
-                    type filter hook output priority filter; policy accept;
-                    # GRE no raw socket reads makes the kernel answer protocol-unreachable, and
-                    # pptpctrl drops its call on that ICMP (PLATFORM.md): the gateway keeps quiet.
-                    icmp type destination-unreachable icmp code prot-unreachable drop
+                    iifname "br0" ip protocol gre meta mark set 1 accept
                   }
                 }
                 """);
