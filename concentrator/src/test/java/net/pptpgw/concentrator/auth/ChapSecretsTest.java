@@ -14,6 +14,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.pptpgw.concentrator.auth.ChapSecrets.AddressRule;
 import net.pptpgw.concentrator.auth.ChapSecrets.Entry;
+import net.pptpgw.protocol.MalformedPacketException;
+import net.pptpgw.protocol.testing.Fuzz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +112,24 @@ class ChapSecretsTest {
         } catch (ChapSecrets.ParseException e) {
             assertThat(e.getMessage()).startsWith("fuzz:" + e.line() + ": ");
         }
+    }
+
+    /**
+     * Random and mutated files through the parser. {@link Fuzz} accepts only
+     * MalformedPacketException, so the parser's own typed error is translated to it here: any
+     * other throwable still fails the run.
+     */
+    @Test
+    void fuzz() {
+        Fuzz.run("chap-secrets", List.of(FILE.getBytes(StandardCharsets.ISO_8859_1),
+                "a b c 10.0.0.1/24 - *\n'x' \"y\" z\\ \n".getBytes(StandardCharsets.ISO_8859_1)), buf -> {
+            try {
+                ChapSecrets secrets = ChapSecrets.parse("fuzz", buf.toString(StandardCharsets.ISO_8859_1));
+                secrets.entries().forEach(e -> secrets.lookup(e.client(), e.server()).orElseThrow());
+            } catch (ChapSecrets.ParseException e) {
+                throw new MalformedPacketException("chap-secrets", "parse", e.getMessage());
+            }
+        });
     }
 
     @Provide
