@@ -17,9 +17,12 @@ import java.util.Optional;
  * next character literally. {@code #} where a field would start begins a comment. Unlike pppd,
  * an entry may not continue onto the next line (pppd reads words across lines; no real file
  * does that, and line-bound entries give errors a line number). {@code *} as client or server
- * matches any name. Addresses: a dotted quad, {@code a.b.c.d/n}, {@code *} (any address) or
- * {@code -} (no address may be used, pppd's "the peer may not use any"); no addresses at all
- * means the same as {@code *} to pppd.
+ * matches any name. Addresses: a dotted quad, {@code a.b.c.d/n}, either after {@code !} to
+ * forbid it, {@code *} (any address) or {@code -} (no address may be used); no addresses at all
+ * leaves the choice to the server. Words after {@code --} are per-user pppd options, kept.
+ * Not supported, and reported as errors: host names as addresses (pppd resolves them) and
+ * pppd's {@code +offset} addresses. A secret {@code @/path} (pppd: read the secret from that
+ * file) is kept as written.
  *
  * <p>Lookup precedence follows pppd's {@code scan_authfile}: an entry with an exact client name
  * beats one with an exact server name, which beats a double wildcard; among equals the first in
@@ -38,13 +41,18 @@ public final class ChapSecrets {
         this.entries = List.copyOf(entries);
     }
 
-    /** One line of the file. {@code addresses} is empty when the line names none. */
-    public record Entry(String client, String server, String secret, List<AddressRule> addresses, int line) {
+    /**
+     * One line of the file. {@code addresses} is empty when the line names none; {@code options}
+     * are the words after a {@code --} (pppd options for this user, kept as written).
+     */
+    public record Entry(String client, String server, String secret, List<AddressRule> addresses,
+            List<String> options, int line) {
         public Entry {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(secret, "secret");
             addresses = List.copyOf(addresses);
+            options = List.copyOf(options);
         }
 
         /**
@@ -52,7 +60,8 @@ public final class ChapSecrets {
          * a bare dotted quad). Empty when any pool address will do.
          */
         public List<Inet4Address> fixedAddresses() {
-            return addresses.stream().filter(r -> r instanceof AddressRule.Subnet s && s.prefixLength() == 32)
+            return addresses.stream()
+                    .filter(r -> r instanceof AddressRule.Subnet s && s.permit() && s.prefixLength() == 32)
                     .map(r -> ((AddressRule.Subnet) r).address()).toList();
         }
 
@@ -78,8 +87,11 @@ public final class ChapSecrets {
         /** {@code -}: the peer may use no address (pppd refuses IPCP). */
         record None() implements AddressRule {}
 
-        /** A dotted quad ({@code prefixLength} 32) or {@code a.b.c.d/n}. */
-        record Subnet(Inet4Address address, int prefixLength) implements AddressRule {}
+        /**
+         * A dotted quad ({@code prefixLength} 32) or {@code a.b.c.d/n}; written with a leading
+         * {@code !} it forbids those addresses instead ({@code permit} false).
+         */
+        record Subnet(Inet4Address address, int prefixLength, boolean permit) implements AddressRule {}
     }
 
     /** A line the parser could not read; the message names {@code file:line} and the problem. */
@@ -167,11 +179,14 @@ public final class ChapSecrets {
             throw new ParseException(source, line, "expected client, server and secret, got " + words.size()
                     + " field" + (words.size() == 1 ? "" : "s"));
         }
+        List<String> rest = words.subList(3, words.size());
+        int optionsAt = rest.indexOf("--");
         List<AddressRule> addresses = new ArrayList<>();
-        for (String word : words.subList(3, words.size())) {
+        for (String word : optionsAt < 0 ? rest : rest.subList(0, optionsAt)) {
             addresses.add(address(source, line, word));
         }
-        return new Entry(words.get(0), words.get(1), words.get(2), addresses, line);
+        List<String> options = optionsAt < 0 ? List.of() : rest.subList(optionsAt + 1, rest.size());
+        return new Entry(words.get(0), words.get(1), words.get(2), addresses, options, line);
     }
 
     private static AddressRule address(String source, int line, String word) throws ParseException {
@@ -181,11 +196,13 @@ public final class ChapSecrets {
         if (word.equals("-")) {
             return new AddressRule.None();
         }
-        int slash = word.indexOf('/');
-        String dotted = slash < 0 ? word : word.substring(0, slash);
+        boolean permit = !word.startsWith("!");
+        String spec = permit ? word : word.substring(1);
+        int slash = spec.indexOf('/');
+        String dotted = slash < 0 ? spec : spec.substring(0, slash);
         int prefix = 32;
         if (slash >= 0) {
-            String bits = word.substring(slash + 1);
+            String bits = spec.substring(slash + 1);
             if (!bits.matches("\\d{1,2}") || Integer.parseInt(bits) > 32) {
                 throw new ParseException(source, line, "address '" + word + "': prefix length must be 0..32");
             }
@@ -194,9 +211,9 @@ public final class ChapSecrets {
         Inet4Address address = Ipv4.parse(dotted);
         if (address == null) {
             throw new ParseException(source, line, "address '" + word + "' is not an IPv4 address, "
-                    + "a.b.c.d/n, '*' or '-'");
+                    + "a.b.c.d/n (either after an optional '!'), '*' or '-'");
         }
-        return new AddressRule.Subnet(address, prefix);
+        return new AddressRule.Subnet(address, prefix, permit);
     }
 
     /**

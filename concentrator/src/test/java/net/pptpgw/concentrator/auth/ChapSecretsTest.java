@@ -31,18 +31,22 @@ class ChapSecretsTest {
 
             *       pptpd   guestpass       -
             dave    other   d4ve\r
+            erin    pptpd   e      10.2.0.0/16 !10.2.9.0/24 -- mtu 1400
             """;
 
     @Test
     void parsesARealisticFileFieldByField() throws Exception {
         List<Entry> entries = ChapSecrets.parse("chap-secrets", FILE).entries();
         assertThat(entries).containsExactly(
-                new Entry("alice", "pptpd", "open sesame", List.of(subnet("10.0.0.20", 32)), 3),
-                new Entry("bob", "*", "b0b#secret", List.of(new AddressRule.Any()), 4),
+                new Entry("alice", "pptpd", "open sesame", List.of(subnet("10.0.0.20", 32)), List.of(), 3),
+                new Entry("bob", "*", "b0b#secret", List.of(new AddressRule.Any()), List.of(), 4),
                 new Entry("carol smith", "pptpd", "say \"hi\"",
-                        List.of(subnet("10.0.0.30", 32), subnet("10.1.0.0", 24)), 5),
-                new Entry("*", "pptpd", "guestpass", List.of(new AddressRule.None()), 7),
-                new Entry("dave", "other", "d4ve", List.of(), 8));
+                        List.of(subnet("10.0.0.30", 32), subnet("10.1.0.0", 24)), List.of(), 5),
+                new Entry("*", "pptpd", "guestpass", List.of(new AddressRule.None()), List.of(), 7),
+                new Entry("dave", "other", "d4ve", List.of(), List.of(), 8),
+                new Entry("erin", "pptpd", "e", List.of(subnet("10.2.0.0", 16),
+                        new AddressRule.Subnet(Ipv4.parse("10.2.9.0"), 24, false)), List.of("mtu", "1400"), 9));
+        assertThat(entries.get(5).fixedAddresses()).isEmpty();
         assertThat(entries.get(0).fixedAddresses()).containsExactly(Ipv4.parse("10.0.0.20"));
         assertThat(entries.get(2).fixedAddresses()).containsExactly(Ipv4.parse("10.0.0.30"));
         assertThat(entries.get(1).anyAddressAllowed()).isTrue();
@@ -52,7 +56,7 @@ class ChapSecretsTest {
     @Test
     void singleQuotesAndBackslashesOutsideQuotes() throws Exception {
         Entry e = ChapSecrets.parse("f", "'eve x' srv a\\ b\\#c\n").entries().get(0);
-        assertThat(e).isEqualTo(new Entry("eve x", "srv", "a b#c", List.of(), 1));
+        assertThat(e).isEqualTo(new Entry("eve x", "srv", "a b#c", List.of(), List.of(), 1));
     }
 
     @Test
@@ -91,6 +95,7 @@ class ChapSecretsTest {
         assertError("a b \"unterminated\n", "secrets:1: unterminated quoted field");
         assertError("a b c 10.0.0.256\n", "secrets:1: address '10.0.0.256' is not an IPv4 address");
         assertError("a b c host.example\n", "secrets:1: address 'host.example' is not an IPv4 address");
+        assertError("a b c !x\n", "secrets:1: address '!x' is not an IPv4 address");
         assertError("a b c 10.0.0.0/33\n", "secrets:1: address '10.0.0.0/33': prefix length must be 0..32");
         assertError("ok ok ok\na b \"c\\", "secrets:2: backslash at the end of the line");
     }
@@ -135,7 +140,7 @@ class ChapSecretsTest {
     @Provide
     Arbitrary<String> secretsText() {
         Arbitrary<String> token = Arbitraries.oneOf(
-                Arbitraries.of("alice", "*", "-", "\"", "\\", "#", " ", "\t", "\n", "\r", "10.0.0.1",
+                Arbitraries.of("alice", "*", "-", "!", "--", "\"", "\\", "#", " ", "\t", "\n", "\r", "10.0.0.1",
                         "10.1.0.0/24", "/", "999.1.1.1", "1.2.3", "\"a b\"", "/40"),
                 Arbitraries.strings().all().ofMaxLength(6));
         return token.list().ofMaxSize(40).map(parts -> String.join("", parts));
@@ -146,7 +151,7 @@ class ChapSecretsTest {
             @ForAll("field") String secret) throws Exception {
         String line = quote(client) + " " + quote(server) + " " + quote(secret) + " 10.0.0.9\n";
         Entry entry = ChapSecrets.parse("f", line).entries().get(0);
-        assertThat(entry).isEqualTo(new Entry(client, server, secret, List.of(subnet("10.0.0.9", 32)), 1));
+        assertThat(entry).isEqualTo(new Entry(client, server, secret, List.of(subnet("10.0.0.9", 32)), List.of(), 1));
     }
 
     @Provide
@@ -163,7 +168,7 @@ class ChapSecretsTest {
     }
 
     private static AddressRule subnet(String address, int prefix) {
-        return new AddressRule.Subnet(Ipv4.parse(address), prefix);
+        return new AddressRule.Subnet(Ipv4.parse(address), prefix, true);
     }
 
     private static void assertError(String text, String message) {
