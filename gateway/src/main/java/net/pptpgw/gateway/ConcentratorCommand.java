@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import net.pptpgw.concentrator.ConcentratorConfig;
 import net.pptpgw.concentrator.ConcentratorServer;
 import net.pptpgw.concentrator.auth.ChapSecrets;
-import net.pptpgw.concentrator.auth.Ipv4;
+import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.call.CallListener;
 import net.pptpgw.concentrator.data.GreConfig;
 import net.pptpgw.concentrator.data.PppLinkFactory;

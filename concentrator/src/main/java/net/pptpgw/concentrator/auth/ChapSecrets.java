@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.pptpgw.concentrator.Ipv4;
 
 /**
  * The entries of a pppd {@code chap-secrets} file, as pppd(8) "AUTHENTICATION" and pptpd write

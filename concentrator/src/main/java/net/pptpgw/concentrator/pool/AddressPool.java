@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
-import net.pptpgw.concentrator.auth.Ipv4;
+import net.pptpgw.concentrator.Ipv4;
 
 /**
  * The addresses sessions get, from several IPv4 ranges, each address known by its <em>offset</em>:

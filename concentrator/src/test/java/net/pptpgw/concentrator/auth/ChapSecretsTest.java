@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.auth.ChapSecrets.AddressRule;
 import net.pptpgw.concentrator.auth.ChapSecrets.Entry;
 import net.pptpgw.protocol.MalformedPacketException;

@@ -14,7 +14,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.pptpgw.concentrator.auth.Ipv4;
+import net.pptpgw.concentrator.Ipv4;
 import org.junit.jupiter.api.Test;
 
 class AddressPoolTest {
