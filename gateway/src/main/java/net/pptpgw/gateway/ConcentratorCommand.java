@@ -200,6 +200,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
         } finally {
             // CDN + StopCCRQ to every peer before the metrics go away.
             server.close();
+            running.countDown(); // a failed start must not leave awaitRunning waiting
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -210,7 +211,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Waits until the listener is bound; the bound address, or null on timeout. */
+    /** Waits until the listener is bound; the bound address, or null if the start failed or timed out. */
     InetSocketAddress awaitRunning(Duration timeout) throws InterruptedException {
         return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? boundAddress : null;
     }
