@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
             "",
             "Needs CAP_NET_RAW for the GRE socket (or --no-gre), and CAP_NET_BIND_SERVICE for port 1723.",
             ""},
-        footer = {"", "Exit status: 0 after a clean stop, 2 for a configuration error.",
+        footer = {"", "Exit status: 2 for a configuration error; after SIGTERM/SIGINT the JVM's 143/130, "
+                + "once every peer has been sent its Stop-Control-Connection-Request.",
             "", "Example: pptp-gateway concentrator --listen 198.18.0.1 --pool 10.0.0.10-10.0.0.250 "
                 + "--pool 10.1.0.0/24 --secrets /etc/ppp/chap-secrets --metrics 127.0.0.1:9724"})
 public final class ConcentratorCommand implements Callable<Integer> {

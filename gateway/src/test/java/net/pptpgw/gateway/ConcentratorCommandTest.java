@@ -97,6 +97,16 @@ class ConcentratorCommandTest {
         assertThat(out.toString()).contains("Usage: pptp-gateway concentrator", "--listen=ADDR[:PORT]",
                 "--pool=RANGE", "--secrets=FILE", "--metrics=HOST:PORT", "--max-calls=N", "--no-gre",
                 "PPP sessions: next release", "SIGTERM");
+        // The defaults the help promises are the ones the configuration really has.
+        ConcentratorConfig defaults = ConcentratorConfig.defaults();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains(
+                "at once (default: " + defaults.maxControlConnections() + ")",
+                "at most 65536 (default: " + defaults.maxCalls() + ")",
+                "may hold (default: " + defaults.maxCallsPerConnection() + ")",
+                "oldest (default: " + defaults.maxHalfOpen() + ")",
+                "source address (default: " + (int) defaults.connectionsPerSecondPerSource() + ")",
+                "applies (default: " + defaults.connectionBurstPerSource() + ")",
+                "(default: " + defaults.echoInterval().toSeconds() + "s, RFC 2637");
         StringWriter top = new StringWriter();
         Main.commandLine().setOut(new PrintWriter(top)).execute("--help");
         assertThat(top.toString()).contains("concentrator");
