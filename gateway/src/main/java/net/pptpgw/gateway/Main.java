@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, NatHelperCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ConcentratorCommand.class, InspectCommand.class,
+            NatHelperCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
