@@ -1,0 +1,56 @@
+package net.pptpgw.protocol.ppp.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings.Mode;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
+
+/**
+ * Random loss on every frame, control and data, in both directions. Whatever is lost, the
+ * sessions never throw, never deliver a packet that was not sent (a desynchronised RC4 would
+ * deliver garbage), and either both reach the Network phase or the link ends with a reason.
+ */
+class LossyLinkSessionPropertiesTest {
+
+    @Property(tries = 60)
+    void lossNeverCorruptsAndNeverHangs(@ForAll long seed, @ForAll @DoubleRange(min = 0.0, max = 0.3) double loss,
+            @ForAll AuthenticationMethod method, @ForAll Mode mode, @ForAll @IntRange(min = 0, max = 2) int strengthIndex) {
+        CcpSettings ccp = method.derivesMppeKeys()
+                ? new CcpSettings(CcpSettings.Mppe.REQUIRE, List.of(MppeStrength.values()[strengthIndex]), List.of(mode))
+                : CcpSettings.deny();
+        SessionLink link = new SessionLink(SessionLink.server(List.of(method), ccp),
+                SessionLink.client(List.of(method), ccp, SessionLink.PASSWORD), seed);
+        SplittableRandom dice = new SplittableRandom(seed);
+        link.fault = (from, frame) -> dice.nextDouble() < loss ? null : frame;
+        link.start().runFor(120_000);
+
+        boolean up = link.server.networkUp && link.client.networkUp;
+        if (!up) {
+            // Not up after two minutes of virtual time: then the link must have ended, not hang.
+            assertThat(link.server.down != null || link.client.down != null)
+                    .as("server %s / client %s", link.server, link.client).isTrue();
+            return;
+        }
+        List<byte[]> fromClient = PppSessionTest.packets(300, 1);
+        List<byte[]> fromServer = PppSessionTest.packets(300, 2);
+        for (int i = 0; i < 300; i++) {
+            link.client.sendIp(fromClient.get(i));
+            link.server.sendIp(fromServer.get(i));
+            link.runFor(10);
+        }
+        link.runFor(10_000);
+        assertThat(fromClient).containsAll(link.server.ipReceived);
+        assertThat(fromServer).containsAll(link.client.ipReceived);
+        if (loss < 0.05 && !link.server.ipReceived.isEmpty()) {
+            assertThat(link.server.ipReceived.size()).isGreaterThan(150);
+        }
+    }
+}
