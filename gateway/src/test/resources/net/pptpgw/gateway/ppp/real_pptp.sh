@@ -2,10 +2,12 @@
 # Real pptpd and real `pptp --nolaunchpppd`, each with `pptp-gateway ppp` as its PPP, in two
 # network namespaces joined by a veth pair. MS-CHAPv2 + MPPE-128: both TUNs must come up with
 # the negotiated addresses and the client's ping must reach the server's TUN address.
-# Usage: real_pptp.sh JAR PTY_RELAY WORKDIR. Namespaces and processes are removed on any exit.
+# With IPERF=1 a 3-second iperf3 TCP run crosses too, and tshark on the veth checks that the
+# link carries MS-CHAPv2, CCP with the MPPE-128 bit, and after CCP only 0x00FD data frames.
+# Usage: real_pptp.sh "COMMAND RUNNING pptp-gateway" PTY_RELAY WORKDIR. Namespaces and
+# processes are removed on any exit.
 set -euo pipefail
-JAR=$1; RELAY=$2; WORK=$3
-JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java --enable-native-access=ALL-UNNAMED -jar $JAR"
+JAVA=$1; RELAY=$2; WORK=$3
 SRV=pg-ppp-srv; CLI=pg-ppp-cli
 pids=()
 cleanup() {
@@ -53,6 +55,11 @@ CONF
 ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
     > "$WORK/pptpd.out" 2>&1 &
 pids+=($!)
+if [ "${IPERF:-0}" = 1 ]; then
+    ip netns exec $SRV tshark -q -i pg-ppp-s -f 'ip proto 47' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
+    capture=$!
+    pids+=($capture)
+fi
 sleep 1
 ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $JAVA ppp --role client \
     --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 \
@@ -80,6 +87,20 @@ if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV iperf3 -s -1 -B 10.77.0.1 > "$WORK/iperf-server.out" 2>&1 &
     pids+=($!)
     sleep 1
-    ip netns exec $CLI iperf3 -c 10.77.0.1 -t 3
+    ip netns exec $CLI iperf3 -c 10.77.0.1 -t 3 ${IPERF_ARGS:-}
+    sleep 1
+    kill -INT "$capture"; wait "$capture" || true
+    echo "--- tshark"
+    tshark -r "$WORK/link.pcap" -Y 'ppp' -T fields -e frame.number -e ppp.protocol -e chap.code -e ccp.opt.supported_bits \
+        > "$WORK/link.txt"
+    awk '{print $2}' "$WORK/link.txt" | sort | uniq -c
+    # MS-CHAPv2 Challenge/Response/Success seen, CCP options with the S (128-bit) bit.
+    grep -q '0xc223' "$WORK/link.txt"
+    awk -F'\t' '$2 == "0x80fd" && $4 != "" {print $4}' "$WORK/link.txt" | grep -q '^0x0*40$'
+    # After the last CCP packet of the negotiation, no 0x0021 (clear IPv4) frame.
+    last_ccp=$(awk -F'\t' '$2 == "0x80fd" {n=$1} END {print n}' "$WORK/link.txt")
+    ! awk -F'\t' -v after="$last_ccp" '$1 > after && $2 == "0x0021"' "$WORK/link.txt" | grep -q .
+    test "$(awk -F'\t' -v after="$last_ccp" '$1 > after && $2 == "0x00fd"' "$WORK/link.txt" | wc -l)" -gt 1000
+    test -z "$(tshark -r "$WORK/link.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number)"
 fi
 echo "REAL-PPTP-OK"
