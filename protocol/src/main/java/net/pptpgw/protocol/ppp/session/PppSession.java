@@ -168,7 +168,13 @@ public final class PppSession {
      * are dropped and reported through {@link PppOutput#event}.
      */
     public void receive(ByteBuf frame) {
-        dispatch(() -> {
+        if (dispatching) {
+            deferred.add(() -> receive(frame)); // only from inside a callback: rare, may allocate
+            return;
+        }
+        // The data path: no lambda per frame, so nothing is allocated here.
+        dispatching = true;
+        try {
             boolean passedOn = false;
             try {
                 passedOn = receiveFrame(frame);
@@ -179,7 +185,10 @@ public final class PppSession {
                     frame.release();
                 }
             }
-        });
+            runDeferred();
+        } finally {
+            dispatching = false;
+        }
     }
 
     /**
@@ -665,12 +674,16 @@ public final class PppSession {
         dispatching = true;
         try {
             event.run();
-            Runnable next;
-            while ((next = deferred.poll()) != null) {
-                next.run();
-            }
+            runDeferred();
         } finally {
             dispatching = false;
+        }
+    }
+
+    private void runDeferred() {
+        Runnable next;
+        while ((next = deferred.poll()) != null) {
+            next.run();
         }
     }
 

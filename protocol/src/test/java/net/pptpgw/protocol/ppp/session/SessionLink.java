@@ -68,6 +68,9 @@ final class SessionLink {
         IpcpAgreement ipcp;
         Optional<MppeAgreement> mppe;
         boolean networkUp;
+        /** Direct mode for allocation tests: frames go straight to the peer, received IP is kept as is. */
+        boolean direct;
+        ByteBuf lastIp;
 
         End(String name) {
             this.name = name;
@@ -75,6 +78,10 @@ final class SessionLink {
 
         @Override
         public void sendFrame(ByteBuf frame) {
+            if (direct) {
+                peer.session.receive(frame);
+                return;
+            }
             byte[] octets = ByteBufUtil.getBytes(frame);
             frame.release();
             sent.add(octets);
@@ -87,6 +94,10 @@ final class SessionLink {
 
         @Override
         public void ipPacketReceived(ByteBuf packet) {
+            if (direct) {
+                lastIp = packet;
+                return;
+            }
             ipReceived.add(ByteBufUtil.getBytes(packet));
             packet.release();
         }
