@@ -32,7 +32,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import net.pptpgw.linux.IpCommand;
 import net.pptpgw.linux.TunDevice;
 import net.pptpgw.linux.TunQueue;

@@ -22,6 +22,7 @@ cleanup() {
     done
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 cleanup
 
 ip netns add $SRV
@@ -41,7 +42,7 @@ printf 's3cret pass\n' > "$WORK/password"
 cat > "$WORK/launcher.sh" <<LAUNCH
 #!/bin/sh
 exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pgsrv%d --auth mschapv2 --mppe require \
-    --mppe-bits 128 --log-file $WORK/server.log "\$@"
+    --mppe-bits 128 ${PPP_ARGS:-} --log-file $WORK/server.log "\$@"
 LAUNCH
 chmod +x "$WORK/launcher.sh"
 cat > "$WORK/pptpd.conf" <<CONF
@@ -62,7 +63,7 @@ if [ "${IPERF:-0}" = 1 ]; then
 fi
 sleep 1
 ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $JAVA ppp --role client \
-    --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 \
+    --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 ${PPP_ARGS:-} \
     --log-file $WORK/client.log --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" \
     > "$WORK/client.out" 2>&1 &
 pids+=($!)
