@@ -19,6 +19,12 @@ import net.pptpgw.protocol.ppp.mppe.Rc4;
  * discards everything until a packet with the flushed bit arrives; it then changes the key once
  * for every flag packet (count low octet 0xFF) it missed, and once for the flushed packet
  * itself, exactly as the sender did. This mirrors Linux's ppp_mppe, the peer that matters.
+ *
+ * <p>A limit of that scheme, shared with Linux: the sender also changes the key for the flushed
+ * packet that answers a Reset-Request, and nothing in the next flushed packet says how many such
+ * changes happened. If that answer is lost too, the receiver resynchronises one key change
+ * behind and decrypts garbage until the link is renegotiated. Stateless mode, which pppd prefers,
+ * has no such state; the engine-level property test (LossyLinkSessionPropertiesTest) shows both.
  */
 public final class MppeReceiver {
 
