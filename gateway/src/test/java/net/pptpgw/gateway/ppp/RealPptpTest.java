@@ -45,8 +45,11 @@ class RealPptpTest {
         Process process = builder.start();
         boolean finished = process.waitFor(150, TimeUnit.SECONDS);
         if (!finished) {
-            process.destroy(); // SIGTERM: the script's trap removes the namespaces
-            process.waitFor(10, TimeUnit.SECONDS);
+            // The script's children first (bash runs its TERM trap only once the foreground child
+            // is gone), then the script, whose trap removes the namespaces.
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            process.waitFor(15, TimeUnit.SECONDS);
         }
         String output = Files.readString(work.resolve("script.out"), StandardCharsets.UTF_8);
         assertThat(finished).as(output).isTrue();

@@ -88,7 +88,8 @@ if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV iperf3 -s -1 -B 10.77.0.1 > "$WORK/iperf-server.out" 2>&1 &
     pids+=($!)
     sleep 1
-    ip netns exec $CLI iperf3 -c 10.77.0.1 -t 3 ${IPERF_ARGS:-}
+    # Bounded: a stalled transfer fails the run instead of hanging it.
+    timeout 30 ip netns exec $CLI iperf3 -c 10.77.0.1 -t 3 ${IPERF_ARGS:-}
     sleep 1
     kill -INT "$capture"; wait "$capture" || true
     echo "--- tshark"
