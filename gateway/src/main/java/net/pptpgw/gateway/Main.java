@@ -1,6 +1,7 @@
 package net.pptpgw.gateway;
 
 import net.pptpgw.gateway.inspect.InspectCommand;
+import net.pptpgw.gateway.ppp.PppCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
         subcommands = {CommandLine.HelpCommand.class, ConcentratorCommand.class, InspectCommand.class,
-            NatHelperCommand.class})
+            NatHelperCommand.class, PppCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
 
     /** The command tree, shared by {@link #main} and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override

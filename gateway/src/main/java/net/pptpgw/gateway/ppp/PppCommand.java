@@ -1,0 +1,424 @@
+package net.pptpgw.gateway.ppp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.pptpgw.linux.IpCommand;
+import net.pptpgw.linux.TunDevice;
+import net.pptpgw.linux.TunQueue;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
+import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
+import net.pptpgw.protocol.ppp.fsm.LcpAgreement;
+import net.pptpgw.protocol.ppp.fsm.LcpSettings;
+import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
+import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.hdlc.HdlcFrameDecoder;
+import net.pptpgw.protocol.ppp.hdlc.HdlcFrameEncoder;
+import net.pptpgw.protocol.ppp.session.Phase;
+import net.pptpgw.protocol.ppp.session.PppOutput;
+import net.pptpgw.protocol.ppp.session.PppSession;
+import net.pptpgw.protocol.ppp.session.PppSessionConfig;
+import net.pptpgw.protocol.ppp.session.PppTimers;
+import net.pptpgw.protocol.ppp.session.Role;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code pptp-gateway ppp}: one PPP endpoint speaking async HDLC (RFC 1662) on standard input
+ * and output, a userspace pppd for kernels without {@code /dev/ppp}.
+ *
+ * <p>As pptpd's {@code ppp} program (server): pptpd starts it as {@code <prog> local file
+ * <opts> 115200 <local>:<remote> ipparam .. remotenumber ..} on a cooked pty; the pty is made
+ * raw, the addresses come from {@code local:remote}, users from {@code --secrets}. As a client
+ * behind {@code pptp --nolaunchpppd}, {@code --pty COMMAND} starts pptp (as pppd's own {@code
+ * pty} option does) and speaks HDLC over its standard input and output.
+ *
+ * <p>When IPCP is up, a TUN interface gets the negotiated addresses and IP flows between it and
+ * the link. Everything runs on one epoll event loop; a platform thread reads the byte stream.
+ */
+@Command(name = "ppp", mixinStandardHelpOptions = true,
+        description = "One PPP endpoint (async HDLC on stdin/stdout, or on --pty's) carrying IP to a TUN interface.")
+public final class PppCommand implements Callable<Integer> {
+
+    @Option(names = "--role", description = "server (authenticator) or client; default: server when --secrets is given")
+    Role role;
+
+    @Option(names = "--user", description = "client: the user name to authenticate with")
+    String user;
+
+    @Option(names = "--password-file", description = "client: file whose first line is the password")
+    Path passwordFile;
+
+    @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
+            description = "methods in preference order: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE})")
+    List<String> auth;
+
+    @Option(names = "--mppe", defaultValue = "require", description = "require, allow or deny (default ${DEFAULT-VALUE})")
+    String mppe;
+
+    @Option(names = "--mppe-bits", split = ",", defaultValue = "128", description = "40, 56, 128 (default ${DEFAULT-VALUE})")
+    List<Integer> mppeBits;
+
+    @Option(names = "--stateless", description = "MPPE stateless mode (a key per packet); default stateful")
+    boolean stateless;
+
+    @Option(names = "--secrets", description = "server: pppd chap-secrets file")
+    Path secrets;
+
+    @Option(names = "--name", defaultValue = "pptp-gateway", description = "our name (CHAP, chap-secrets server column)")
+    String name;
+
+    @Option(names = "--local", description = "server: our IP address (else from pppd's local:remote argument)")
+    String local;
+
+    @Option(names = "--remote", description = "server: the peer's IP address (else from local:remote)")
+    String remote;
+
+    @Option(names = "--dns", split = ",", description = "server: DNS servers to offer")
+    List<String> dns = List.of();
+
+    @Option(names = "--tun", defaultValue = "pgppp%d", description = "TUN interface name or pattern (default ${DEFAULT-VALUE})")
+    String tun;
+
+    @Option(names = "--pty", description = "run this shell command and speak HDLC on its stdin/stdout instead of ours")
+    String pty;
+
+    @Option(names = "--echo-interval", defaultValue = "10", description = "LCP echo interval in seconds, 0 for none")
+    int echoInterval;
+
+    @Option(names = "--echo-failures", defaultValue = "3")
+    int echoFailures;
+
+    @Option(names = "--log-file", description = "log here instead of standard error")
+    Path logFile;
+
+    @Option(names = "--no-raw", description = "do not make a terminal on stdin raw")
+    boolean noRaw;
+
+    @Unmatched
+    List<String> pppdArguments = new ArrayList<>();
+
+    private PrintStream log;
+
+    @Override
+    public Integer call() throws Exception {
+        log = logFile != null ? new PrintStream(Files.newOutputStream(logFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8) : System.err;
+        log("started with " + pppdArguments);
+        PppSessionConfig config = config();
+
+        InputStream in;
+        OutputStream out;
+        Process child = null;
+        if (pty != null) {
+            child = new ProcessBuilder("/bin/sh", "-c", pty).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = child.getInputStream();
+            out = child.getOutputStream();
+        } else {
+            if (!noRaw) {
+                makeStdinRaw();
+            }
+            in = new FileInputStream(FileDescriptor.in);
+            out = new FileOutputStream(FileDescriptor.out);
+        }
+
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        IoEventLoop loop = (IoEventLoop) group.next();
+        Endpoint endpoint = new Endpoint(loop, out);
+        CountDownLatch dead = new CountDownLatch(1);
+        endpoint.dead = dead;
+        loop.submit(() -> {
+            endpoint.session = new PppSession(config, endpoint, endpoint, new SecureRandom(),
+                    PooledByteBufAllocator.DEFAULT);
+            endpoint.session.start();
+        }).sync();
+
+        Thread reader = Thread.ofPlatform().daemon().name("ppp-stdin").start(() -> {
+            byte[] chunk = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    ByteBuf bytes = Unpooled.copiedBuffer(chunk, 0, n);
+                    loop.execute(() -> endpoint.bytesIn(bytes));
+                }
+            } catch (IOException e) {
+                log("reading the link failed: " + e);
+            }
+            log("the link's byte stream ended");
+            loop.execute(() -> endpoint.session.lowerLayerDown());
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (dead.getCount() > 0) {
+                loop.execute(() -> endpoint.session.close(Termination.of(Termination.ADMINISTRATIVE_CLOSE,
+                        "pptp-gateway ppp terminated")));
+                try {
+                    dead.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        dead.await();
+        endpoint.closeTun();
+        if (child != null) {
+            child.destroy();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        return endpoint.wasUp.get() ? 0 : 1;
+    }
+
+    /** The session's output, timers and TUN, all on the event loop. */
+    private final class Endpoint implements PppOutput, PppTimers {
+        final IoEventLoop loop;
+        final OutputStream out;
+        final EmbeddedChannel hdlc;
+        PppSession session;
+        CountDownLatch dead;
+        TunDevice device;
+        TunQueue queue;
+        final AtomicBoolean wasUp = new AtomicBoolean();
+
+        Endpoint(IoEventLoop loop, OutputStream out) {
+            this.loop = loop;
+            this.out = out;
+            this.hdlc = new EmbeddedChannel(new HdlcFrameEncoder(), new HdlcFrameDecoder(),
+                    new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            log("HDLC: " + cause.getMessage());
+                        }
+                    });
+        }
+
+        void bytesIn(ByteBuf bytes) {
+            hdlc.writeInbound(bytes);
+            Object frame;
+            while ((frame = hdlc.readInbound()) != null) {
+                session.receive((ByteBuf) frame);
+            }
+        }
+
+        @Override
+        public void sendFrame(ByteBuf frame) {
+            hdlc.writeOutbound(frame);
+            ByteBuf encoded;
+            try {
+                while ((encoded = hdlc.readOutbound()) != null) {
+                    try {
+                        encoded.readBytes(out, encoded.readableBytes());
+                    } finally {
+                        encoded.release();
+                    }
+                }
+                out.flush();
+            } catch (IOException e) {
+                log("writing the link failed: " + e);
+            }
+        }
+
+        @Override
+        public void ipPacketReceived(ByteBuf packet) {
+            if (queue != null) {
+                queue.writeAndFlush(packet);
+            } else {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void phaseChanged(Phase from, Phase to) {
+            log("phase " + from + " -> " + to);
+        }
+
+        @Override
+        public void linkUp(LcpAgreement agreement) {
+            log("LCP up: " + agreement);
+        }
+
+        @Override
+        public void authenticated(Optional<String> peerName) {
+            log("authenticated" + peerName.map(n -> " peer '" + n + "'").orElse(""));
+        }
+
+        @Override
+        public void networkUp(IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
+            log("network up: " + ipcp + ", " + mppe.map(Object::toString).orElse("no MPPE"));
+            try {
+                device = TunDevice.open(tun);
+                String peer = ipcp.peerAddress().orElseThrow().getHostAddress();
+                IpCommand ip = IpCommand.inCallerNamespace();
+                ip.addPeerAddress(device.name(), ipcp.localAddress().getHostAddress(), peer + "/32");
+                int mtu = session.lcpAgreement().orElseThrow().peerMru() - (mppe.isPresent() ? 4 : 0);
+                ip.setMtu(device.name(), mtu);
+                ip.linkUp(device.name());
+                queue = device.queue(0);
+                queue.register(loop, TunQueue.Options.defaults().withHeadroom(PppSession.DATA_HEADROOM + 16),
+                        (q, packet) -> session.sendIp(packet));
+                wasUp.set(true);
+                log("TUN " + device.name() + " up: " + ipcp.localAddress().getHostAddress() + " peer " + peer
+                        + " mtu " + mtu);
+            } catch (IOException | RuntimeException e) {
+                log("TUN setup failed: " + e);
+                session.close(Termination.of("tun-failed", "could not set up the TUN interface: " + e.getMessage()));
+            }
+        }
+
+        @Override
+        public void networkDown() {
+            log("network down");
+            closeTun();
+        }
+
+        void closeTun() {
+            if (device != null) {
+                device.close();
+                device = null;
+                queue = null;
+            }
+        }
+
+        @Override
+        public void linkDown(Termination reason) {
+            log("link down: " + reason);
+            dead.countDown();
+        }
+
+        @Override
+        public void event(String message) {
+            log(message);
+        }
+
+        @Override
+        public Timer schedule(Duration delay, Runnable task) {
+            var future = loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        }
+    }
+
+    PppSessionConfig config() throws IOException {
+        Role effectiveRole = role != null ? role : (secrets != null ? Role.SERVER : Role.CLIENT);
+        List<AuthenticationMethod> methods = auth.stream().map(PppCommand::method).toList();
+        CcpSettings ccp = ccp();
+        AutomatonConfig automaton = AutomatonConfig.DEFAULTS;
+        Duration echo = Duration.ofSeconds(echoInterval);
+        if (effectiveRole == Role.SERVER) {
+            if (secrets == null) {
+                throw new IllegalArgumentException("a server needs --secrets");
+            }
+            Inet4Address[] addresses = addresses();
+            List<Inet4Address> dnsServers = new ArrayList<>();
+            for (String server : dns) {
+                dnsServers.add((Inet4Address) InetAddress.getByName(server));
+            }
+            return new PppSessionConfig(Role.SERVER, LcpSettings.server(methods),
+                    IpcpSettings.server(addresses[0], addresses[1], dnsServers, List.of()), ccp, automaton, name,
+                    Optional.empty(), Optional.of(ChapSecrets.read(secrets, name)), 1, echo, echoFailures);
+        }
+        if (user == null || passwordFile == null) {
+            throw new IllegalArgumentException("a client needs --user and --password-file");
+        }
+        String password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).getFirst();
+        return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp,
+                automaton, name, Optional.of(new PppSessionConfig.Credentials(user, password)), Optional.empty(), 1,
+                echo, echoFailures);
+    }
+
+    /** --local/--remote, else pppd's {@code local:remote} argument as pptpd passes it. */
+    private Inet4Address[] addresses() throws IOException {
+        String localText = local;
+        String remoteText = remote;
+        for (String argument : pppdArguments) {
+            if (argument.matches("\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+                String[] parts = argument.split(":");
+                localText = localText != null ? localText : parts[0];
+                remoteText = remoteText != null ? remoteText : parts[1];
+            }
+        }
+        if (localText == null || remoteText == null) {
+            throw new IllegalArgumentException("a server needs addresses: --local/--remote or a local:remote argument");
+        }
+        return new Inet4Address[] {(Inet4Address) InetAddress.getByName(localText),
+                (Inet4Address) InetAddress.getByName(remoteText)};
+    }
+
+    private CcpSettings ccp() {
+        CcpSettings.Mppe policy = CcpSettings.Mppe.valueOf(mppe.toUpperCase(java.util.Locale.ROOT));
+        if (policy == CcpSettings.Mppe.DENY) {
+            return CcpSettings.deny();
+        }
+        List<MppeStrength> strengths = mppeBits.stream().sorted((a, b) -> b - a).map(bits -> switch (bits) {
+            case 40 -> MppeStrength.BITS_40;
+            case 56 -> MppeStrength.BITS_56;
+            case 128 -> MppeStrength.BITS_128;
+            default -> throw new IllegalArgumentException("--mppe-bits takes 40, 56 or 128, not " + bits);
+        }).toList();
+        return new CcpSettings(policy, strengths,
+                List.of(stateless ? CcpSettings.Mode.STATELESS : CcpSettings.Mode.STATEFUL));
+    }
+
+    static AuthenticationMethod method(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "pap" -> AuthenticationMethod.PAP;
+            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
+            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
+            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
+            default -> throw new IllegalArgumentException("unknown authentication method '" + name
+                    + "' (pap, chap, mschap, mschapv2)");
+        };
+    }
+
+    /**
+     * pptpd hands over a cooked pty: line discipline, echo and CR/LF mapping would mangle HDLC.
+     * {@code stty raw -echo} on our standard input, as pppd does with termios.
+     */
+    private void makeStdinRaw() {
+        try {
+            Process stty = new ProcessBuilder("/bin/stty", "raw", "-echo")
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (stty.waitFor() != 0) {
+                log("stdin is not a terminal; left as is");
+            }
+        } catch (IOException | InterruptedException e) {
+            log("stty failed: " + e);
+        }
+    }
+
+    private void log(String message) {
+        log.println(LocalTime.now() + " ppp[" + ProcessHandle.current().pid() + "] " + message);
+    }
+}

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Real pptpd and real `pptp --nolaunchpppd`, each with `pptp-gateway ppp` as its PPP, in two
+# network namespaces joined by a veth pair. MS-CHAPv2 + MPPE-128: both TUNs must come up with
+# the negotiated addresses and the client's ping must reach the server's TUN address.
+# With IPERF=1 a 3-second iperf3 TCP run crosses too, and tshark on the veth checks that the
+# link carries MS-CHAPv2, CCP with the MPPE-128 bit, and after CCP only 0x00FD data frames.
+# Usage: real_pptp.sh "COMMAND RUNNING pptp-gateway" PTY_RELAY WORKDIR. Namespaces and
+# processes are removed on any exit.
+set -euo pipefail
+JAVA=$1; RELAY=$2; WORK=$3
+SRV=pg-ppp-srv; CLI=pg-ppp-cli
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for ns in $SRV $CLI; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    done
+    sleep 0.5
+    for ns in $SRV $CLI; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns del $ns 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap "exit 1" INT TERM
+cleanup
+
+ip netns add $SRV
+ip netns add $CLI
+ip link add pg-ppp-s type veth peer name pg-ppp-c
+ip link set pg-ppp-s netns $SRV
+ip link set pg-ppp-c netns $CLI
+ip -n $SRV addr add 192.0.2.1/24 dev pg-ppp-s
+ip -n $CLI addr add 192.0.2.2/24 dev pg-ppp-c
+for ns in $SRV $CLI; do ip -n $ns link set lo up; done
+ip -n $SRV link set pg-ppp-s up
+ip -n $CLI link set pg-ppp-c up
+
+printf 'alice * "s3cret pass" *\n' > "$WORK/chap-secrets"
+printf 's3cret pass\n' > "$WORK/password"
+: > "$WORK/options.pptpd"
+cat > "$WORK/launcher.sh" <<LAUNCH
+#!/bin/sh
+exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pgsrv%d --auth mschapv2 --mppe require \
+    --mppe-bits 128 ${PPP_ARGS:-} --log-file $WORK/server.log "\$@"
+LAUNCH
+chmod +x "$WORK/launcher.sh"
+cat > "$WORK/pptpd.conf" <<CONF
+ppp $WORK/launcher.sh
+option $WORK/options.pptpd
+localip 10.77.0.1
+remoteip 10.77.0.2-9
+CONF
+
+# Private /run for each side: pptpd's pid file, pptp's call-manager socket.
+ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
+    > "$WORK/pptpd.out" 2>&1 &
+pids+=($!)
+if [ "${IPERF:-0}" = 1 ]; then
+    ip netns exec $SRV tshark -q -i pg-ppp-s -f 'ip proto 47' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
+    capture=$!
+    pids+=($capture)
+fi
+sleep 1
+ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $JAVA ppp --role client \
+    --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 ${PPP_ARGS:-} \
+    --log-file $WORK/client.log --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" \
+    > "$WORK/client.out" 2>&1 &
+pids+=($!)
+
+for i in $(seq 1 60); do
+    if grep -q 'TUN .* up' "$WORK/client.log" 2>/dev/null && grep -q 'TUN .* up' "$WORK/server.log" 2>/dev/null; then
+        break
+    fi
+    sleep 0.5
+done
+echo "--- client.log"; cat "$WORK/client.log" 2>/dev/null || true
+echo "--- server.log"; cat "$WORK/server.log" 2>/dev/null || true
+grep -q 'TUN pgcli.* up: 10.77.0.2 peer 10.77.0.1' "$WORK/client.log"
+grep -q 'TUN pgsrv.* up: 10.77.0.1 peer 10.77.0.2' "$WORK/server.log"
+grep -q 'MPPE 128-bit' "$WORK/client.log"
+echo "--- addresses"
+ip -n $CLI -4 addr show | grep -A2 pgcli
+ip -n $SRV -4 addr show | grep -A2 pgsrv
+echo "--- ping"
+ip netns exec $CLI ping -c 3 -W 3 10.77.0.1
+if [ "${IPERF:-0}" = 1 ]; then
+    ip netns exec $SRV iperf3 -s -1 -B 10.77.0.1 > "$WORK/iperf-server.out" 2>&1 &
+    pids+=($!)
+    sleep 1
+    # Bounded: a stalled transfer fails the run instead of hanging it.
+    timeout 30 ip netns exec $CLI iperf3 -c 10.77.0.1 -t 3 ${IPERF_ARGS:-}
+    sleep 1
+    kill -INT "$capture"; wait "$capture" || true
+    echo "--- tshark"
+    tshark -r "$WORK/link.pcap" -Y 'ppp' -T fields -e frame.number -e ppp.protocol -e chap.code -e ccp.opt.supported_bits \
+        > "$WORK/link.txt"
+    awk '{print $2}' "$WORK/link.txt" | sort | uniq -c
+    # MS-CHAPv2 Challenge/Response/Success seen, CCP options with the S (128-bit) bit.
+    grep -q '0xc223' "$WORK/link.txt"
+    awk -F'\t' '$2 == "0x80fd" && $4 != "" {print $4}' "$WORK/link.txt" | grep -q '^0x0*40$'
+    # After the last CCP packet of the negotiation, no 0x0021 (clear IPv4) frame.
+    last_ccp=$(awk -F'\t' '$2 == "0x80fd" {n=$1} END {print n}' "$WORK/link.txt")
+    ! awk -F'\t' -v after="$last_ccp" '$1 > after && $2 == "0x0021"' "$WORK/link.txt" | grep -q .
+    test "$(awk -F'\t' -v after="$last_ccp" '$1 > after && $2 == "0x00fd"' "$WORK/link.txt" | wc -l)" -gt 1000
+    test -z "$(tshark -r "$WORK/link.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number)"
+fi
+echo "REAL-PPTP-OK"

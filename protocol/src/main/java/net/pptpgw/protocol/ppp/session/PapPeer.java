@@ -1,0 +1,84 @@
+package net.pptpgw.protocol.ppp.session;
+
+import java.util.Optional;
+import net.pptpgw.protocol.Octets;
+import net.pptpgw.protocol.ppp.auth.PapPacket;
+import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateAck;
+import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateNak;
+import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateRequest;
+import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.PppSessionConfig.Credentials;
+
+/**
+ * PAP, peer side (RFC 1334 §2.2): sends the Authenticate-Request and repeats it on the Restart
+ * timer until an Ack or Nak for its Identifier arrives, at most Max-Configure times.
+ */
+final class PapPeer implements Authenticator<PapPacket> {
+
+    private enum State { REQUEST_SENT, SUCCEEDED, FAILED, STOPPED }
+
+    private final AuthContext context;
+    private final Credentials credentials;
+    private State state = State.REQUEST_SENT;
+    private AuthenticateRequest request;
+    private int transmissions;
+    private PppTimers.Timer timer;
+
+    PapPeer(AuthContext context, Credentials credentials) {
+        this.context = context;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public void start() {
+        request = new AuthenticateRequest(context.random().nextInt(256), Octets.utf8(credentials.user()),
+                Octets.utf8(credentials.password()));
+        transmit();
+    }
+
+    private void transmit() {
+        if (state != State.REQUEST_SENT) {
+            return;
+        }
+        if (transmissions == context.maxTransmissions()) {
+            finish(State.FAILED);
+            context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
+                    "no answer to " + transmissions + " PAP Authenticate-Requests"));
+            return;
+        }
+        transmissions++;
+        context.send(request);
+        timer = context.schedule(context.restartTimer(), this::transmit);
+    }
+
+    @Override
+    public void receive(PapPacket packet) {
+        if (state != State.REQUEST_SENT) {
+            return;
+        }
+        switch (packet) {
+            case AuthenticateAck ack when ack.identifier() == request.identifier() -> {
+                finish(State.SUCCEEDED);
+                context.succeeded(Optional.empty(), Optional.empty());
+            }
+            case AuthenticateNak nak when nak.identifier() == request.identifier() -> {
+                finish(State.FAILED);
+                context.failed(Termination.of(AuthContext.AUTHENTICATION_FAILED,
+                        "the peer refused our PAP credentials: " + nak.message().utf8()));
+            }
+            default -> context.event("PAP peer ignores " + packet);
+        }
+    }
+
+    @Override
+    public void stop() {
+        finish(State.STOPPED);
+    }
+
+    private void finish(State next) {
+        state = next;
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+}
