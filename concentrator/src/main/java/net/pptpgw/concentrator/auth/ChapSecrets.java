@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.pptpgw.protocol.ppp.session.Secret;
+import net.pptpgw.protocol.ppp.session.SecretsLookup;
 import net.pptpgw.concentrator.Ipv4;
 
 /**
@@ -144,6 +146,14 @@ public final class ChapSecrets {
             start = end + 1;
         }
         return new ChapSecrets(entries);
+    }
+
+    /**
+     * This file as the PPP authenticator's user database for a server named {@code server}:
+     * each user's secret is its clear-text password (pppd's chap-secrets holds no hashes).
+     */
+    public SecretsLookup forServer(String server) {
+        return user -> lookup(user, server).map(entry -> new Secret.Password(entry.secret()));
     }
 
     public List<Entry> entries() {

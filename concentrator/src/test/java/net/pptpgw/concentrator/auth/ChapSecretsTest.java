@@ -16,6 +16,7 @@ import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.auth.ChapSecrets.AddressRule;
 import net.pptpgw.concentrator.auth.ChapSecrets.Entry;
 import net.pptpgw.protocol.MalformedPacketException;
+import net.pptpgw.protocol.ppp.session.Secret;
 import net.pptpgw.protocol.testing.Fuzz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,5 +176,23 @@ class ChapSecretsTest {
     private static void assertError(String text, String message) {
         assertThatThrownBy(() -> ChapSecrets.parse("secrets", text))
                 .isInstanceOf(ChapSecrets.ParseException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void asTheAuthenticatorsUserDatabaseForOneServerName() throws Exception {
+        String file = """
+                # client        server  secret                  IP addresses
+                alice           pptpd   "pass word"             *
+                bob             other   bobsecret               10.0.0.5
+                "carol"         *       carol1    # comment
+                *               pptpd   fallback
+                """;
+        var forPptpd = ChapSecrets.parse("chap-secrets", file).forServer("pptpd");
+        var forOther = ChapSecrets.parse("chap-secrets", file).forServer("other");
+        assertThat(forPptpd.lookup("alice")).contains(new Secret.Password("pass word"));
+        assertThat(forPptpd.lookup("carol")).contains(new Secret.Password("carol1"));
+        assertThat(forPptpd.lookup("bob")).contains(new Secret.Password("fallback"));
+        assertThat(forOther.lookup("bob")).contains(new Secret.Password("bobsecret"));
+        assertThat(forOther.lookup("alice")).isEmpty();
     }
 }

@@ -52,6 +52,7 @@ import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.ppp.session.PppTimers;
 import net.pptpgw.protocol.ppp.session.Role;
+import net.pptpgw.concentrator.auth.ChapSecrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -345,7 +346,7 @@ public final class PppCommand implements Callable<Integer> {
             }
             return new PppSessionConfig(Role.SERVER, LcpSettings.server(methods),
                     IpcpSettings.server(addresses[0], addresses[1], dnsServers, List.of()), ccp, automaton, name,
-                    Optional.empty(), Optional.of(ChapSecrets.read(secrets, name)), 1, echo, echoFailures);
+                    Optional.empty(), Optional.of(chapSecrets().forServer(name)), 1, echo, echoFailures);
         }
         if (user == null || passwordFile == null) {
             throw new IllegalArgumentException("a client needs --user and --password-file");
@@ -354,6 +355,14 @@ public final class PppCommand implements Callable<Integer> {
         return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp,
                 automaton, name, Optional.of(new PppSessionConfig.Credentials(user, password)), Optional.empty(), 1,
                 echo, echoFailures);
+    }
+
+    private ChapSecrets chapSecrets() throws IOException {
+        try {
+            return ChapSecrets.load(secrets);
+        } catch (ChapSecrets.ParseException e) {
+            throw new IllegalArgumentException("--secrets: " + e.getMessage(), e);
+        }
     }
 
     /** --local/--remote, else pppd's {@code local:remote} argument as pptpd passes it. */
