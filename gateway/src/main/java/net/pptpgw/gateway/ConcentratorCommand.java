@@ -118,9 +118,8 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
 
-    /** Counted down by the shutdown hook; the tests stop a running command with it too. */
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** SIGTERM/SIGINT through a shutdown hook; the tests stop a running command with it too. */
+    private final StopSignal stop = new StopSignal("concentrator");
     private volatile InetSocketAddress boundAddress;
     private volatile MetricsEndpoint metricsEndpoint;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -181,8 +180,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
         AddressPool pool = pool();
         ChapSecrets users = secrets();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Thread hook = new Thread(this::stopAndWait, "concentrator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stop.arm();
         ConcentratorServer server = noGre ? new ConcentratorServer(config, registry, CallListener.NONE)
                 : new ConcentratorServer(config, registry, CallListener.NONE, GreConfig.defaults(),
                         PppLinkFactory.DISCARD);
@@ -196,18 +194,13 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
                             + endpoint.address().getPort() + MetricsEndpoint.PATH);
             running.countDown();
-            stopRequested.await();
+            stop.awaitStopRequest();
             LOG.log(System.Logger.Level.INFO, "concentrator stopping");
         } finally {
             // CDN + StopCCRQ to every peer before the metrics go away.
             server.close();
             running.countDown(); // a failed start must not leave awaitRunning waiting
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what is running us down; it waits for `stopped`
-            }
+            stop.stopped();
         }
         return 0;
     }
@@ -223,17 +216,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
 
     /** Ends {@link #call}: what SIGTERM/SIGINT do through the shutdown hook. */
     void requestStop() {
-        stopRequested.countDown();
-    }
-
-    private void stopAndWait() {
-        requestStop();
-        try {
-            // The JVM exits when the hooks return: let call() shut the server down first.
-            stopped.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop.requestStop();
     }
 
     private InetSocketAddress listenAddress() {

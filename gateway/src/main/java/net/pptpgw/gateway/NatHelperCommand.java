@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.pptpgw.nathelper.NatHelper;
@@ -99,9 +97,8 @@ public final class NatHelperCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
     InetSocketAddress metrics;
 
-    /** Counted down by the shutdown hook; the test stops a running command with it too. */
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** SIGTERM/SIGINT through a shutdown hook; the tests stop a running command with it too. */
+    private final StopSignal stop = new StopSignal("nat-helper");
 
     /** The helper's configuration from the parsed options. */
     public NatHelperConfig config() {
@@ -114,40 +111,24 @@ public final class NatHelperCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NatHelperConfig config = config();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Thread hook = new Thread(this::stopAndWait, "nat-helper-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stop.arm();
         try (NatHelper helper = new NatHelper(config, registry).start();
                 MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, registry)) {
             LOG.log(System.Logger.Level.INFO, "nat-helper running ({0} mode){1}; stop with SIGTERM or SIGINT",
                     config.transparent() ? "transparent" : "explicit to " + config.explicitServer().getHostAddress(),
                     endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
                             + endpoint.address().getPort() + MetricsEndpoint.PATH);
-            stopRequested.await();
+            stop.awaitStopRequest();
             LOG.log(System.Logger.Level.INFO, "nat-helper stopping");
         } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what is running us down; it waits for `stopped`
-            }
+            stop.stopped();
         }
         return 0;
     }
 
     /** Ends {@link #call}: what SIGTERM/SIGINT do through the shutdown hook. */
     void requestStop() {
-        stopRequested.countDown();
-    }
-
-    private void stopAndWait() {
-        requestStop();
-        try {
-            // The JVM exits when the hooks return: let call() close the helper first.
-            stopped.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop.requestStop();
     }
 
     /** A literal dotted-quad IPv4 address (no name lookup). */
