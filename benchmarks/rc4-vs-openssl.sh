@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # RC4 throughput at 1400-octet packets on one core: OpenSSL's EVP RC4 against this project's
-# Rc4 and the JDK's ARCFOUR (JMH, Rc4Benchmark), measured back to back on the same machine.
+# Rc4 and the JDK's ARCFOUR (JMH, Rc4Benchmark), and against the whole PPP + MPPE data path of
+# a PppSession (PppMppeDataPathBenchmark: sendIp, and sendIp + the peer's receive), measured
+# back to back on the same machine. With -prof gc it also prints the bytes allocated per packet.
 #
 #   benchmarks/rc4-vs-openssl.sh            build, then measure (about 2 minutes)
 #   SKIP_BUILD=1 benchmarks/rc4-vs-openssl.sh [JMH options...]
@@ -27,15 +29,20 @@ openssl_mbs() {
 before=$(openssl_mbs)
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
-"$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar Rc4Benchmark -rf csv -rff "$csv" "$@" >&2
+"$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar 'Rc4Benchmark|PppMppeDataPathBenchmark' -rf csv -rff "$csv" "$@" >&2
 after=$(openssl_mbs)
 
 awk -F, -v before="$before" -v after="$after" -v packet="$PACKET" '
     NR == 1 { next }
     {
-        gsub(/"/, "")
-        name = $1; sub(/.*\./, "", name)
-        score[name] = $5; error[name] = $6
+        gsub(/["\r]/, "") # JMH writes CRLF lines
+        # "net.pptpgw.benchmarks.Class.method[:gc.alloc.rate.norm]", then the @Param (mode), if any.
+        name = $1; sub(/^.*Benchmark\./, "", name)
+        metric = ""
+        if (match(name, /:/)) { metric = substr(name, RSTART + 1); name = substr(name, 1, RSTART - 1) }
+        if ($8 != "") name = name "/" $8
+        if (metric == "gc.alloc.rate.norm") alloc[name] = $5
+        else if (metric == "") { score[name] = $5; error[name] = $6 }
     }
     END {
         openssl = (before + after) / 2
@@ -45,9 +52,15 @@ awk -F, -v before="$before" -v after="$after" -v packet="$PACKET" '
         row("oursDirect", "ours, direct ByteBuf", "ours(direct)/openssl")
         row("jce", "JDK ARCFOUR (Cipher.update)", "jce/openssl")
         row("oursStatelessMppe", "ours, MPPE stateless (rekey/packet)", "stateless/openssl")
+        printf "PPP + MPPE-128 data path (PppSession), MB/s of IP payload\n"
+        row("sendIp/STATELESS", "sendIp, stateless", "pppmppe/openssl")
+        row("sendIp/STATEFUL", "sendIp, stateful", "pppmppe/openssl")
+        row("sendAndReceive/STATELESS", "sendIp + peer receive, stateless", "pppmppe/openssl")
+        row("sendAndReceive/STATEFUL", "sendIp + peer receive, stateful", "pppmppe/openssl")
     }
     function row(key, label, ratio) {
         if (key in score)
-            printf "  %-36s %8.1f \302\261 %-6.1f %s = %.2f\n", label, score[key], error[key], ratio, score[key] / openssl
+            printf "  %-36s %8.1f \302\261 %-6.1f %s = %.2f%s\n", label, score[key], error[key], ratio, score[key] / openssl,
+                (key in alloc) ? sprintf("   (%.2f B allocated/packet)", alloc[key] * packet) : ""
     }
 ' "$csv"
