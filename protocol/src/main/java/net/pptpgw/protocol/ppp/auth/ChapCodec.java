@@ -3,6 +3,7 @@ package net.pptpgw.protocol.ppp.auth;
 import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import net.pptpgw.protocol.MalformedPacketException;
+import net.pptpgw.protocol.ppp.cp.ControlPacketCodec;
 import net.pptpgw.protocol.ppp.auth.ChapPacket.Challenge;
 import net.pptpgw.protocol.ppp.auth.ChapPacket.Failure;
 import net.pptpgw.protocol.ppp.auth.ChapPacket.Response;
@@ -26,7 +27,7 @@ public final class ChapCodec {
      * @throws MalformedPacketException if a length does not fit the bytes received
      */
     public static ChapPacket decode(ByteBuf in) {
-        int length = Framing.packetLength(PROTOCOL, in);
+        int length = ControlPacketCodec.packetLength(PROTOCOL, in);
         int start = in.readerIndex();
         int end = start + length;
         int code = in.getUnsignedByte(start);

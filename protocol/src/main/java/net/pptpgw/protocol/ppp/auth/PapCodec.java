@@ -3,6 +3,7 @@ package net.pptpgw.protocol.ppp.auth;
 import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import net.pptpgw.protocol.MalformedPacketException;
+import net.pptpgw.protocol.ppp.cp.ControlPacketCodec;
 import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateAck;
 import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateNak;
 import net.pptpgw.protocol.ppp.auth.PapPacket.AuthenticateRequest;
@@ -25,7 +26,7 @@ public final class PapCodec {
      * @throws MalformedPacketException if a length does not fit the bytes received
      */
     public static PapPacket decode(ByteBuf in) {
-        int length = Framing.packetLength(PROTOCOL, in);
+        int length = ControlPacketCodec.packetLength(PROTOCOL, in);
         int start = in.readerIndex();
         int end = start + length;
         int code = in.getUnsignedByte(start);

@@ -55,6 +55,32 @@ public final class ControlPacketCodec {
     private ControlPacketCodec() {}
 
     /**
+     * Validates the Code/Identifier/Length header at the reader index, shared by LCP, IPCP, CCP
+     * (RFC 1661 §5) and PAP, CHAP (RFC 1334 §2.2, RFC 1994 §4), and returns Length. Octets after
+     * Length are padding, to be ignored.
+     *
+     * @throws MalformedPacketException ({@code protocol}) with reason {@code truncated-header},
+     *     {@code bad-length} or {@code length-beyond-frame}
+     */
+    public static int packetLength(String protocol, ByteBuf in) {
+        int received = in.readableBytes();
+        if (received < HEADER_LENGTH) {
+            throw new MalformedPacketException(protocol, "truncated-header",
+                    received + " octets received, the Code/Identifier/Length header needs " + HEADER_LENGTH);
+        }
+        int length = in.getUnsignedShort(in.readerIndex() + 2);
+        if (length < HEADER_LENGTH) {
+            throw new MalformedPacketException(protocol, "bad-length",
+                    "Length " + length + " is smaller than the " + HEADER_LENGTH + "-octet header");
+        }
+        if (length > received) {
+            throw new MalformedPacketException(protocol, "length-beyond-frame",
+                    "Length " + length + " but only " + received + " octets received");
+        }
+        return length;
+    }
+
+    /**
      * Decodes the packet at {@code in}'s reader index. On success the reader index moves past the
      * whole readable region: the packet and any padding after its Length. On failure it is left
      * where it was.
@@ -67,19 +93,9 @@ public final class ControlPacketCodec {
     public static ControlPacket decode(ProtocolKind kind, ByteBuf in) {
         int start = in.readerIndex();
         int received = in.readableBytes();
-        if (received < HEADER_LENGTH) {
-            throw malformed(kind, "truncated-header",
-                    received + " octets received, the Code/Identifier/Length header needs " + HEADER_LENGTH);
-        }
+        int length = packetLength(kind.label(), in);
         int code = in.getUnsignedByte(start);
         int identifier = in.getUnsignedByte(start + 1);
-        int length = in.getUnsignedShort(start + 2);
-        if (length < HEADER_LENGTH) {
-            throw malformed(kind, "bad-length", "Length " + length + " is smaller than the " + HEADER_LENGTH + "-octet header");
-        }
-        if (length > received) {
-            throw malformed(kind, "length-beyond-frame", "Length " + length + " but only " + received + " octets received");
-        }
         ByteBuf data = in.slice(start + HEADER_LENGTH, length - HEADER_LENGTH);
         ControlPacket packet = kind.usesCode(code)
                 ? decodeData(kind, code, identifier, data)

@@ -90,13 +90,13 @@ class ChapCodecTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({
         "0101,               truncated-header",
-        "01010002,           length-too-short",
-        "030100090102,       length-exceeds-frame",
+        "01010002,           bad-length",
+        "030100090102,       length-beyond-frame",
         "01010004,           missing-field",
         "02010004,           missing-field",
         "0101000500,         empty-value",
         "0101000510,         field-exceeds-packet",
-        "0101000702aa,       length-exceeds-frame",
+        "0101000702aa,       length-beyond-frame",
         "0101000602aa,       field-exceeds-packet",
     })
     void rejectsLengthsThatDoNotFit(String hex, String reason) {

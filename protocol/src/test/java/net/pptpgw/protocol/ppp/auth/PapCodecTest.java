@@ -80,8 +80,8 @@ class PapCodecTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({
         "010100,                 truncated-header",
-        "01010003,               length-too-short",
-        "0101000c03626f62027077, length-exceeds-frame",
+        "01010003,               bad-length",
+        "0101000c03626f62027077, length-beyond-frame",
         "01010004,               missing-field",
         "0101000504,             field-exceeds-packet",
         "01010008036263640270,   missing-field",
