@@ -1,0 +1,40 @@
+package net.pptpgw.client.control;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a PNS announces and how long it waits.
+ *
+ * @param hostName Start-Control-Connection-Request Host Name (§2.1), at most 63 octets
+ * @param vendorString Start-Control-Connection-Request Vendor String (§2.1)
+ * @param firmwareRevision Start-Control-Connection-Request Firmware Revision
+ * @param replyTimeout how long a Start-Control-Connection-Reply, Outgoing-Call-Reply,
+ *     Call-Disconnect-Notify after our Call-Clear-Request, or Stop-Control-Connection-Reply may take
+ * @param receiveWindowSize Outgoing-Call-Request Packet Recv. Window Size (§2.7): the data packets
+ *     we buffer, which bounds the PAC's send window
+ * @param maximumBps Outgoing-Call-Request Maximum BPS; the minimum is 300, as pptp sends
+ */
+public record PnsControlConfig(String hostName, String vendorString, int firmwareRevision, Duration replyTimeout,
+        int receiveWindowSize, long maximumBps) {
+
+    public PnsControlConfig {
+        Objects.requireNonNull(hostName, "hostName");
+        Objects.requireNonNull(vendorString, "vendorString");
+        if (replyTimeout.isNegative() || replyTimeout.isZero()) {
+            throw new IllegalArgumentException("replyTimeout must be positive, got " + replyTimeout);
+        }
+        if (receiveWindowSize < 1 || receiveWindowSize > 0xFFFF) {
+            throw new IllegalArgumentException("receiveWindowSize must be 1..65535, got " + receiveWindowSize);
+        }
+    }
+
+    public static PnsControlConfig defaults() {
+        return new PnsControlConfig("pptp-gateway", "pptp-gateway", 1, Duration.ofSeconds(10), 64, 100_000_000L);
+    }
+
+    public PnsControlConfig withReplyTimeout(Duration replyTimeout) {
+        return new PnsControlConfig(hostName, vendorString, firmwareRevision, replyTimeout, receiveWindowSize,
+                maximumBps);
+    }
+}

@@ -1,0 +1,136 @@
+package net.pptpgw.client.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import net.pptpgw.concentrator.call.CallClearCause;
+import net.pptpgw.concentrator.data.PacketContext;
+import net.pptpgw.concentrator.data.PppFrameHandler;
+import net.pptpgw.concentrator.data.PppLink;
+import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
+import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
+import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.PppOutput;
+import net.pptpgw.protocol.ppp.session.PppSession;
+import net.pptpgw.protocol.ppp.session.PppSessionConfig;
+import net.pptpgw.protocol.ppp.session.PppTimers;
+
+/**
+ * One call's PPP client: a {@link PppSession} whose frames travel on the call's {@link PppLink}
+ * (PPP over GRE is synchronous, RFC 2637 §4: the frame as is, no HDLC). One object is the link's
+ * frame handler, the session's output and its timers, so a session costs the engine plus this.
+ * Everything runs on the link's event loop.
+ */
+public final class PppClientSession implements PppFrameHandler, PppOutput, PppTimers {
+
+    /** Milestones of the session, on the link's event loop. Must not block. */
+    public interface Listener {
+
+        /** Our credentials were accepted (RFC 1994 / RFC 2759 Success). */
+        default void authenticated(PppClientSession session) {}
+
+        /** IPCP is up and CCP settled: {@link #sendIp} works. */
+        void networkUp(PppClientSession session, IpcpAgreement ipcp, Optional<MppeAgreement> mppe);
+
+        /** An IPv4 packet from the server; the listener owns it. */
+        default void ipPacketReceived(PppClientSession session, ByteBuf packet) {
+            packet.release();
+        }
+
+        /** The session is dead for {@code reason}; called once. */
+        void linkDown(PppClientSession session, Termination reason);
+    }
+
+    private final PppLink link;
+    private final Listener listener;
+    private final PppSession session;
+    private boolean down;
+
+    public PppClientSession(PppLink link, PppSessionConfig config, Listener listener, RandomGenerator random,
+            ByteBufAllocator allocator) {
+        this.link = Objects.requireNonNull(link, "link");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.session = new PppSession(config, this, this, random, allocator);
+    }
+
+    /** LCP starts (RFC 1661 Open + Up). */
+    public void start() {
+        session.start();
+    }
+
+    /** Terminates the link gracefully: LCP Terminate-Request, then {@link Listener#linkDown}. */
+    public void close(Termination reason) {
+        session.close(reason);
+    }
+
+    /** Sends an IPv4 packet; false when the network is not up. Takes ownership. */
+    public boolean sendIp(ByteBuf packet) {
+        return session.sendIp(packet);
+    }
+
+    public PppSession engine() {
+        return session;
+    }
+
+    public PppLink link() {
+        return link;
+    }
+
+    public boolean isDown() {
+        return down;
+    }
+
+    // ---- the link below ----
+
+    @Override
+    public void frameReceived(ByteBuf frame, PacketContext context) {
+        session.receive(frame);
+    }
+
+    @Override
+    public void linkClosed(CallClearCause cause) {
+        session.lowerLayerDown();
+    }
+
+    // ---- the engine's output ----
+
+    @Override
+    public void sendFrame(ByteBuf frame) {
+        link.send(frame);
+    }
+
+    @Override
+    public void ipPacketReceived(ByteBuf packet) {
+        listener.ipPacketReceived(this, packet);
+    }
+
+    @Override
+    public void authenticated(Optional<String> peerName) {
+        listener.authenticated(this);
+    }
+
+    @Override
+    public void networkUp(IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
+        listener.networkUp(this, ipcp, mppe);
+    }
+
+    @Override
+    public void linkDown(Termination reason) {
+        if (!down) {
+            down = true;
+            listener.linkDown(this, reason);
+        }
+    }
+
+    // ---- time ----
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+        var future = link.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+}
