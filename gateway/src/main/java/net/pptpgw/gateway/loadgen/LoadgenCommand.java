@@ -1,0 +1,212 @@
+package net.pptpgw.gateway.loadgen;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.pptpgw.client.ClientConfig;
+import net.pptpgw.gateway.inspect.JsonWriter;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
+import net.pptpgw.protocol.ppp.fsm.LcpSettings;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
+import net.pptpgw.protocol.ppp.session.PppSessionConfig;
+import net.pptpgw.protocol.ppp.session.Role;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pptp-gateway loadgen}: the PPTP client role at scale, for benchmarks and soak tests.
+ * See {@link LoadGenerator} for what a run does and {@link LoadReport} for what it reports.
+ */
+@Command(
+        name = "loadgen",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Opens N PPTP client sessions (control connection, Outgoing-Call, GRE, PPP client with "
+                    + "MS-CHAPv2 + MPPE-128 by default) at a target rate, holds them, optionally sends ICMP echo "
+                    + "inside every tunnel, then tears them all down and reports setup latency percentiles, "
+                    + "failures by reason and the achieved rate.",
+            "",
+            "Needs root (CAP_NET_RAW) for the raw GRE socket.",
+            ""},
+        footer = {"", "Exit status: 0 when every session was set up, held and torn down; 1 otherwise; "
+                + "2 for a usage error.",
+            "", "Example: pptp-gateway loadgen --server 192.0.2.1 --sessions 1000 --rate 200 --hold 60s "
+                + "--user 'user%d' --password-file pw --source 10.1.0.0/22 --json"})
+public final class LoadgenCommand implements Callable<Integer> {
+
+    @Option(names = "--server", required = true, paramLabel = "ADDR[:PORT]",
+            description = "The PAC: IPv4 address and TCP port (default port 1723).")
+    String server;
+
+    @Option(names = "--sessions", defaultValue = "1", description = "Sessions to open (default ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--rate", defaultValue = "10", paramLabel = "PER_SECOND",
+            description = "Sessions started per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--hold", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to hold the sessions once set up (default ${DEFAULT-VALUE}).")
+    Duration hold;
+
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Setup time allowed per session; also bounds each control reply (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--user", defaultValue = "user%d", paramLabel = "NAME",
+            description = "User name; %%d becomes the session's number from 0 (default ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File whose first line is the password (%%d in it becomes the session's number).")
+    Path passwordFile;
+
+    @Option(names = "--source", paramLabel = "RANGE",
+            description = "Local addresses for the control connections and their GRE, round-robin: A.B.C.D, "
+                    + "A.B.C.D-E.F.G.H or A.B.C.D/N.")
+    String source;
+
+    @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
+            description = "Methods we accept, preferred first: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE}).")
+    List<String> auth;
+
+    @Option(names = "--mppe", defaultValue = "require", description = "require, allow or deny (default ${DEFAULT-VALUE}).")
+    String mppe;
+
+    @Option(names = "--mppe-bits", split = ",", defaultValue = "128", description = "40, 56, 128 (default ${DEFAULT-VALUE}).")
+    List<Integer> mppeBits;
+
+    @Option(names = "--traffic", defaultValue = "0", paramLabel = "PPS",
+            description = "ICMP Echo Requests per second per session to the server's tunnel address (default none).")
+    int traffic;
+
+    @Option(names = "--stage", defaultValue = "network",
+            description = "Where a session counts as set up: control, call or network (PPP up; default ${DEFAULT-VALUE}).")
+    LoadGenerator.Stage stage;
+
+    @Option(names = "--calls-per-connection", defaultValue = "1", paramLabel = "K",
+            description = "Calls placed on each control connection (default ${DEFAULT-VALUE}).")
+    int callsPerConnection;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Event loops (default: Netty's, 2 x cores).")
+    int threads;
+
+    @Option(names = "--progress", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Progress line interval on standard error (default ${DEFAULT-VALUE}).")
+    Duration progress;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadGenerator.Settings settings = settings();
+        LoadReport report = new LoadGenerator(settings).run();
+        PrintStream out = System.out;
+        out.print(json ? JsonWriter.write(report, true) + System.lineSeparator() : report.text());
+        out.flush();
+        return report.success() ? 0 : 1;
+    }
+
+    LoadGenerator.Settings settings() throws IOException {
+        InetSocketAddress pac = parseServer(server);
+        String password = passwordFile == null ? null
+                : Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        if (stage == LoadGenerator.Stage.NETWORK && password == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--password-file is needed to authenticate (or --stage control|call)");
+        }
+        PppSessionConfig base = pppConfig(password == null ? "" : password);
+        String secret = base.credentials().orElseThrow().password();
+        IntFunction<PppSessionConfig> ppp = i -> base.withCredentials(new PppSessionConfig.Credentials(
+                user.replace("%d", Integer.toString(i)), secret.replace("%d", Integer.toString(i))));
+        ClientConfig client = ClientConfig.defaults()
+                .withControl(ClientConfig.defaults().control().withReplyTimeout(timeout))
+                .withStampSourceAddresses(source != null)
+                .withIoThreads(threads);
+        return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp,
+                source == null ? null : SourceRange.parse(source), callsPerConnection, traffic, stage,
+                progress.isZero() ? null : progress, System.err, client);
+    }
+
+    private PppSessionConfig pppConfig(String password) {
+        List<AuthenticationMethod> methods = auth.stream().map(LoadgenCommand::method).toList();
+        // Echo off: thousands of idle sessions each sending LCP echoes would be load the operator did not ask for.
+        return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp(),
+                AutomatonConfig.DEFAULTS, "loadgen", Optional.of(new PppSessionConfig.Credentials("user", password)),
+                Optional.empty(), 1, Duration.ZERO, 3);
+    }
+
+    private CcpSettings ccp() {
+        CcpSettings.Mppe policy = CcpSettings.Mppe.valueOf(mppe.toUpperCase(Locale.ROOT));
+        if (policy == CcpSettings.Mppe.DENY) {
+            return CcpSettings.deny();
+        }
+        List<MppeStrength> strengths = mppeBits.stream().sorted((a, b) -> b - a).map(bits -> switch (bits) {
+            case 40 -> MppeStrength.BITS_40;
+            case 56 -> MppeStrength.BITS_56;
+            case 128 -> MppeStrength.BITS_128;
+            default -> throw new IllegalArgumentException("--mppe-bits takes 40, 56 or 128, not " + bits);
+        }).toList();
+        return new CcpSettings(policy, strengths, List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS));
+    }
+
+    static AuthenticationMethod method(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "pap" -> AuthenticationMethod.PAP;
+            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
+            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
+            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
+            default -> throw new IllegalArgumentException("unknown authentication method '" + name
+                    + "' (pap, chap, mschap, mschapv2)");
+        };
+    }
+
+    static InetSocketAddress parseServer(String text) throws IOException {
+        int colon = text.lastIndexOf(':');
+        String host = colon > 0 ? text.substring(0, colon) : text;
+        int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : 1723;
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    /** 30s, 500ms, 3m, 1h or ISO-8601 (PT30S). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SIMPLE.matcher(value);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            try {
+                return Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 500ms, PT30S)");
+            }
+        }
+    }
+}
