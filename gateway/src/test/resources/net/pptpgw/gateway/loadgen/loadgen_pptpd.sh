@@ -1,0 +1,90 @@
+#!/bin/bash
+# `pptp-gateway loadgen` against real pptpd, whose ppp program is `pptp-gateway ppp`, in two
+# network namespaces joined by a veth pair. Run 1: five sessions, MS-CHAPv2 + MPPE-128, from five
+# source addresses (GRE stamped with IP_HDRINCL), ICMP echo inside every tunnel, JSON report.
+# Run 2: a wrong password, reported as auth-failed. tshark on the veth checks the GRE link.
+# Usage: loadgen_pptpd.sh "COMMAND RUNNING pptp-gateway" WORKDIR. Namespaces and processes are
+# removed on any exit.
+set -euo pipefail
+JAVA=$1; WORK=$2
+SRV=pg-lg-srv; CLI=pg-lg-cli
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for ns in $SRV $CLI; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    done
+    sleep 0.5
+    for ns in $SRV $CLI; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns del $ns 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap "exit 1" INT TERM
+cleanup
+
+ip netns add $SRV
+ip netns add $CLI
+ip link add pg-lg-s type veth peer name pg-lg-c
+ip link set pg-lg-s netns $SRV
+ip link set pg-lg-c netns $CLI
+ip -n $SRV addr add 192.0.2.1/24 dev pg-lg-s
+ip -n $CLI addr add 192.0.2.2/24 dev pg-lg-c
+for i in 10 11 12 13 14; do ip -n $CLI addr add 192.0.2.$i/24 dev pg-lg-c; done
+for ns in $SRV $CLI; do ip -n $ns link set lo up; done
+ip -n $SRV link set pg-lg-s up
+ip -n $CLI link set pg-lg-c up
+
+: > "$WORK/chap-secrets"
+for i in 0 1 2 3 4; do printf 'user%d * "s3cret %d" *\n' $i $i >> "$WORK/chap-secrets"; done
+printf 's3cret %%d\n' > "$WORK/password"
+printf 'wrong\n' > "$WORK/wrong-password"
+: > "$WORK/options.pptpd"
+cat > "$WORK/launcher.sh" <<LAUNCH
+#!/bin/sh
+exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pglgs%d --auth mschapv2 --mppe require \
+    --mppe-bits 128 --log-file $WORK/server.log "\$@"
+LAUNCH
+chmod +x "$WORK/launcher.sh"
+cat > "$WORK/pptpd.conf" <<CONF
+ppp $WORK/launcher.sh
+option $WORK/options.pptpd
+localip 10.78.0.1
+remoteip 10.78.0.2-30
+CONF
+
+ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
+    > "$WORK/pptpd.out" 2>&1 &
+pids+=($!)
+ip netns exec $SRV tshark -q -i pg-lg-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
+capture=$!
+pids+=($capture)
+sleep 1.5
+
+echo "--- run 1: five sessions"
+set +e
+timeout 120 ip netns exec $CLI $JAVA loadgen --server 192.0.2.1 --sessions 5 --rate 5 --hold 4s --timeout 20s \
+    --user 'user%d' --password-file "$WORK/password" --source 192.0.2.10-192.0.2.14 --traffic 5 --progress 2s \
+    --json > "$WORK/run1.json" 2> "$WORK/run1.err"
+echo "exit $?"
+set -e
+cat "$WORK/run1.err"; cat "$WORK/run1.json"
+
+echo "--- run 2: wrong password"
+set +e
+timeout 120 ip netns exec $CLI $JAVA loadgen --server 192.0.2.1 --sessions 1 --rate 5 --timeout 20s \
+    --user 'user0' --password-file "$WORK/wrong-password" > "$WORK/run2.txt" 2> "$WORK/run2.err"
+echo "exit $?"
+set -e
+cat "$WORK/run2.err"; cat "$WORK/run2.txt"
+
+sleep 1
+kill -INT "$capture"; wait "$capture" || true
+echo "--- tshark"
+tshark -r "$WORK/link.pcap" -Y 'pptp' -T fields -e ip.src -e pptp.type 2>/dev/null | sort | uniq -c
+echo "malformed: $(tshark -r "$WORK/link.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number | wc -l)"
+echo "gre sources: $(tshark -r "$WORK/link.pcap" -Y 'gre && ip.dst == 192.0.2.1' -T fields -e ip.src | sort -u | tr '\n' ' ')"
+echo "--- server.log (tail)"
+tail -n 40 "$WORK/server.log" 2>/dev/null || true
+echo "LOADGEN-SCRIPT-DONE"
