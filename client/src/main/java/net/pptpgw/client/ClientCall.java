@@ -65,7 +65,7 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     ClientCall(PptpClient client, PppSessionConfig pppConfig, Listener listener) {
         this.client = client;
-        this.pppConfig = Objects.requireNonNull(pppConfig, "pppConfig");
+        this.pppConfig = pppConfig;
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -119,18 +119,20 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
         if (control.localAddress() instanceof InetSocketAddress local && local.getAddress() instanceof Inet4Address source) {
             client.stamper().bind(reply.callId(), source);
         }
-        client.registry().add(greCall, this);
         listener.callConnected(this, reply);
         if (hangingUp) {
             call.clear();
             return;
         }
-        client.dataPlane().callEstablished(greCall);
+        if (pppConfig != null) {
+            client.registry().add(greCall, this);
+            client.dataPlane().callEstablished(greCall);
+        }
     }
 
     @Override
     public void ended(PnsCall call, CallEnd end) {
-        if (greCall != null) {
+        if (greCall != null && pppConfig != null) {
             client.registry().remove(greCall);
             // Tells the PPP session its lower layer is gone (if it still runs) and frees the GRE state.
             client.dataPlane().callCleared(greCall, cause(end));

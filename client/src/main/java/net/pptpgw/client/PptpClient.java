@@ -64,7 +64,7 @@ public final class PptpClient implements AutoCloseable {
                 meters);
     }
 
-    /** Opens the raw GRE socket in the calling thread's network namespace. */
+    /** Opens the raw GRE socket in the calling thread's network namespace; calls without PPP need none. */
     public void start() throws IOException, InterruptedException {
         RawGreSocket.Options options = config.gre().socket().withHeaderIncluded(config.stampSourceAddresses());
         EpollDatagramChannel channel = RawGreSocket.open(options);
@@ -99,8 +99,9 @@ public final class PptpClient implements AutoCloseable {
     }
 
     /**
-     * Places a call on an established control connection and runs PPP on it once connected.
-     * Call on the control connection's event loop.
+     * Places a call on an established control connection and runs PPP on it once connected;
+     * with {@code ppp} null the call carries nothing (a control-plane test: no GRE state, no
+     * PPP). Call on the control connection's event loop.
      */
     public ClientCall call(PnsControlHandler control, PppSessionConfig ppp, ClientCall.Listener listener) {
         ClientCall call = new ClientCall(this, ppp, listener);

@@ -52,7 +52,7 @@ public final class LoadGenerator {
     public enum Stage {
         /** Start-Control-Connection-Reply Successful (no call placed). */
         CONTROL,
-        /** Outgoing-Call-Reply Connected (no PPP expected: a control-plane-only server). */
+        /** Outgoing-Call-Reply Connected; the call carries no GRE or PPP (a control-plane test). */
         CALL,
         /** PPP network up: IPCP done and MPPE as agreed. */
         NETWORK
@@ -111,7 +111,9 @@ public final class LoadGenerator {
     public LoadReport run() throws Exception {
         client = new PptpClient(settings.client(), new SimpleMeterRegistry());
         try {
-            client.start();
+            if (settings.stage() == Stage.NETWORK) {
+                client.start(); // GRE only where PPP runs
+            }
             long begin = System.nanoTime();
             open(begin);
             awaitSettled(begin);
@@ -443,7 +445,7 @@ public final class LoadGenerator {
                     return;
                 }
             }
-            call = client.call(control, settings.ppp().apply(index), this);
+            call = client.call(control, settings.stage() == Stage.NETWORK ? settings.ppp().apply(index) : null, this);
         }
 
         @Override
