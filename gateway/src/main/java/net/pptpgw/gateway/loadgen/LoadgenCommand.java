@@ -48,8 +48,11 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit status: 0 when every session was set up, held and torn down; 1 otherwise; "
                 + "2 for a usage error.",
             "", "Example: pptp-gateway loadgen --server 192.0.2.1 --sessions 1000 --rate 200 --hold 60s "
-                + "--user 'user%d' --password-file pw --source 10.1.0.0/22 --json"})
+                + "--user 'user%%d' --password-file pw --source 10.1.0.0/22 --json"})
 public final class LoadgenCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--server", required = true, paramLabel = "ADDR[:PORT]",
             description = "The PAC: IPv4 address and TCP port (default port 1723).")
@@ -130,7 +133,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         String password = passwordFile == null ? null
                 : Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
         if (stage == LoadGenerator.Stage.NETWORK && password == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--password-file is needed to authenticate (or --stage control|call)");
         }
         PppSessionConfig base = pppConfig(password == null ? "" : password);
