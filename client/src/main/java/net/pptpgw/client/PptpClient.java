@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -91,8 +92,12 @@ public final class PptpClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new PptpControlDecoder(), new PptpControlEncoder(),
-                                new PnsControlHandler(config.control(), callIds, listener));
+                        channel.pipeline().addLast(new PptpControlDecoder(), new PptpControlEncoder());
+                        long echo = config.control().echoInterval().toMillis();
+                        if (echo > 0) {
+                            channel.pipeline().addLast(new IdleStateHandler(echo, 0, 0, TimeUnit.MILLISECONDS));
+                        }
+                        channel.pipeline().addLast(new PnsControlHandler(config.control(), callIds, listener));
                     }
                 });
         return source == null ? bootstrap.connect(server) : bootstrap.connect(server, new InetSocketAddress(source, 0));

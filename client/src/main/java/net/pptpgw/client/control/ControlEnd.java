@@ -19,6 +19,7 @@ public record ControlEnd(String reason, String detail, StartControlConnectionRep
     public static final String PEER_STOPPED = "peer-stopped";
     public static final String CONTROL_REFUSED = "control-refused";
     public static final String REPLY_TIMEOUT = "reply-timeout";
+    public static final String ECHO_TIMEOUT = "echo-timeout";
     public static final String CONNECTION_LOST = "connection-lost";
     public static final String MALFORMED = "malformed";
 

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param receiveWindowSize Outgoing-Call-Request Packet Recv. Window Size (§2.7): the data packets
  *     we buffer, which bounds the PAC's send window
  * @param maximumBps Outgoing-Call-Request Maximum BPS; the minimum is 300, as pptp sends
+ * @param echoInterval silence from the PAC after which we send an Echo-Request (§2.4); a second
+ *     silent interval ends the connection. Zero: none (the PAC's own echoes keep it alive)
  */
 public record PnsControlConfig(String hostName, String vendorString, int firmwareRevision, Duration replyTimeout,
-        int receiveWindowSize, long maximumBps) {
+        int receiveWindowSize, long maximumBps, Duration echoInterval) {
 
     public PnsControlConfig {
         Objects.requireNonNull(hostName, "hostName");
@@ -24,17 +26,26 @@ public record PnsControlConfig(String hostName, String vendorString, int firmwar
         if (replyTimeout.isNegative() || replyTimeout.isZero()) {
             throw new IllegalArgumentException("replyTimeout must be positive, got " + replyTimeout);
         }
+        if (echoInterval.isNegative()) {
+            throw new IllegalArgumentException("echoInterval must not be negative, got " + echoInterval);
+        }
         if (receiveWindowSize < 1 || receiveWindowSize > 0xFFFF) {
             throw new IllegalArgumentException("receiveWindowSize must be 1..65535, got " + receiveWindowSize);
         }
     }
 
     public static PnsControlConfig defaults() {
-        return new PnsControlConfig("pptp-gateway", "pptp-gateway", 1, Duration.ofSeconds(10), 64, 100_000_000L);
+        return new PnsControlConfig("pptp-gateway", "pptp-gateway", 1, Duration.ofSeconds(10), 64, 100_000_000L,
+                Duration.ofSeconds(60));
     }
 
     public PnsControlConfig withReplyTimeout(Duration replyTimeout) {
         return new PnsControlConfig(hostName, vendorString, firmwareRevision, replyTimeout, receiveWindowSize,
-                maximumBps);
+                maximumBps, echoInterval);
+    }
+
+    public PnsControlConfig withEchoInterval(Duration echoInterval) {
+        return new PnsControlConfig(hostName, vendorString, firmwareRevision, replyTimeout, receiveWindowSize,
+                maximumBps, echoInterval);
     }
 }

@@ -3,6 +3,8 @@ package net.pptpgw.client.control;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -43,7 +45,8 @@ import net.pptpgw.protocol.pptp.WanErrorNotify;
  * §1.3 allows) and each Reply connects or refuses its call. A connected call gets a
  * Set-Link-Info with the ACCMs a synchronous PPTP link uses. Echo-Requests are answered;
  * Call-Disconnect-Notify and Stop-Control-Connection-Request from the PAC end calls and the
- * connection. {@link PnsCall#clear} and {@link #stop} end them from our side and wait, bounded
+ * connection. When an {@code IdleStateHandler} before it reports the PAC silent for a reader-idle
+ * interval, an Echo-Request goes out (§2.4); a second silent interval closes the connection. {@link PnsCall#clear} and {@link #stop} end them from our side and wait, bounded
  * by {@link PnsControlConfig#replyTimeout()}, for the PAC's answer.
  *
  * <p>Everything runs on the channel's event loop; {@link #placeCall} and {@link #stop} must be
@@ -79,6 +82,8 @@ public final class PnsControlHandler extends ChannelInboundHandlerAdapter {
     private ControlEnd end;
     private int nextSerialNumber;
     private StartControlConnectionReply startReply;
+    private long nextEchoIdentifier;
+    private boolean echoOutstanding;
 
     public PnsControlHandler(PnsControlConfig config, CallIdAllocator callIds, Listener listener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -208,6 +213,7 @@ public final class PnsControlHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        echoOutstanding = false; // anything from the PAC shows it is alive
         switch (message) {
             case StartControlConnectionReply reply -> startReply(reply);
             case EchoRequest request -> send(new EchoReply(request.identifier(), EchoResult.OK, GeneralErrorCode.NONE));
@@ -289,6 +295,24 @@ public final class PnsControlHandler extends ChannelInboundHandlerAdapter {
         state = PnsControlState.CLOSED;
         ctx.writeAndFlush(new StopControlConnectionReply(StopControlConnectionResult.OK, GeneralErrorCode.NONE))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (!(event instanceof IdleStateEvent idle) || idle.state() != IdleState.READER_IDLE) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        if (state != PnsControlState.ESTABLISHED) {
+            return; // the reply timers bound the other states
+        }
+        if (echoOutstanding) {
+            fail(ControlEnd.of(ControlEnd.ECHO_TIMEOUT, "no answer to Echo-Request " + (nextEchoIdentifier - 1)));
+            return;
+        }
+        echoOutstanding = true;
+        send(new EchoRequest(nextEchoIdentifier));
+        nextEchoIdentifier = (nextEchoIdentifier + 1) & 0xFFFFFFFFL;
     }
 
     @Override

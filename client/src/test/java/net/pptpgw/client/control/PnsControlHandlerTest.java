@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +119,22 @@ class PnsControlHandlerTest {
         receive(new EchoRequest(0xCAFEBABEL));
         // §2.5: identifier echoed, result 1 (OK), error 0.
         assertThat(sent()).isEqualTo("0014" + "0001" + COOKIE + "0006" + "0000" + "cafebabe" + "01" + "00" + "0000");
+    }
+
+    @Test
+    void aSilentPacGetsAnEchoRequestAndASecondSilenceEndsTheConnection() {
+        establish();
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        // §2.4: Echo-Request, identifier 0.
+        assertThat(sent()).isEqualTo("0010" + "0001" + COOKIE + "0005" + "0000" + "00000000");
+        // Any message from the PAC (here an Echo-Request of its own) shows it is alive.
+        receive(new EchoRequest(1));
+        sent();
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertThat(sent()).isEqualTo("0010" + "0001" + COOKIE + "0005" + "0000" + "00000001");
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(controlEnd.reason()).isEqualTo(ControlEnd.ECHO_TIMEOUT);
     }
 
     @Test

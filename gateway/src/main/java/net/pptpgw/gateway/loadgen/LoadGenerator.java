@@ -286,7 +286,10 @@ public final class LoadGenerator {
         final Inet4Address source;
         final int expected;
         final List<Session> members = new ArrayList<>();
+        /** Set once TCP is connected; {@link #control} once the PAC said Successful. */
+        PnsControlHandler handler;
         PnsControlHandler control;
+        boolean stopRequested;
         boolean closed;
         int live;
 
@@ -317,6 +320,15 @@ public final class LoadGenerator {
                 connect.addListener(f -> {
                     if (!f.isSuccess()) {
                         connectFailed(f.cause());
+                        return;
+                    }
+                    boolean stopNow;
+                    synchronized (lock) {
+                        handler = connect.channel().pipeline().get(PnsControlHandler.class);
+                        stopNow = stopRequested;
+                    }
+                    if (stopNow && handler != null) {
+                        handler.stop();
                     }
                 });
             } else if (started != null) {
@@ -375,17 +387,18 @@ public final class LoadGenerator {
         void sessionEnded() {
             // under lock
             live--;
-            if (live == 0 && members.size() == expected && control != null && !closed) {
-                control.stop();
+            if (live == 0 && members.size() == expected && !closed) {
+                stopRequested = true;
+                if (handler != null) {
+                    handler.stop();
+                }
             }
         }
 
         void tearDown() {
             List<Session> all;
-            PnsControlHandler started;
             synchronized (lock) {
                 all = List.copyOf(members);
-                started = control;
             }
             boolean anyCall = false;
             for (Session session : all) {
@@ -396,16 +409,18 @@ public final class LoadGenerator {
             }
         }
 
+        /** Stop-Control-Connection once established; before that the connection just closes. */
         void stop() {
-            PnsControlHandler started;
+            PnsControlHandler connected;
             synchronized (lock) {
-                started = control;
                 if (closed) {
                     return;
                 }
+                stopRequested = true;
+                connected = handler;
             }
-            if (started != null) {
-                started.stop();
+            if (connected != null) {
+                connected.stop();
             }
         }
     }
