@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
                     + "inside every tunnel, then tears them all down and reports setup latency percentiles, "
                     + "failures by reason and the achieved rate.",
             "",
-            "Needs root (CAP_NET_RAW) for the raw GRE socket.",
+            "Needs root (CAP_NET_RAW) for the raw GRE socket (not with --stage control or call, which carry no PPP). "
+                    + "One process holds at most as many sockets as its open-file limit allows: beyond that, place "
+                    + "several calls on each control connection (--calls-per-connection).",
             ""},
         footer = {"", "Exit status: 0 when every session was set up, held and torn down; 1 otherwise; "
                 + "2 for a usage error.",
