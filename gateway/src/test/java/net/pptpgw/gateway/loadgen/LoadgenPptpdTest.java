@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pptp-gateway loadgen} against real pptpd, with {@code pptp-gateway ppp} as pptpd's ppp
  * program, in namespaces {@code pg-lg-srv}/{@code pg-lg-cli} (root only; see
- * {@code loadgen_pptpd.sh}). Five MS-CHAPv2 + MPPE-128 sessions from five source addresses all
+ * {@code loadgen_pptpd.sh}). Five MS-CHAPv2 + MPPE-128 sessions from five source addresses of an AnyIP range all
  * reach network up, ICMP echo inside the tunnels is answered, the JSON report says so and the
  * exit status is 0; GRE on the wire comes from each session's own source address and tshark
  * finds nothing malformed. A wrong password is reported as {@code auth-failed}, exit status 1.
@@ -69,7 +69,7 @@ class LoadgenPptpdTest {
         assertThat(run2).containsPattern("failed: auth-failed +1").contains("0 established");
 
         assertThat(output).contains("malformed: 0");
-        assertThat(output).contains("gre sources: 192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.13 192.0.2.14 192.0.2.2");
+        assertThat(output).contains("gre sources: 10.99.3.250 10.99.3.251 10.99.3.252 10.99.3.253 10.99.3.254 192.0.2.2");
         assertThat(ExternalTools.run(List.of("ip", "netns", "list"), "", 5)).doesNotContain("pg-lg-");
     }
 

@@ -1,7 +1,9 @@
 #!/bin/bash
 # `pptp-gateway loadgen` against real pptpd, whose ppp program is `pptp-gateway ppp`, in two
 # network namespaces joined by a veth pair. Run 1: five sessions, MS-CHAPv2 + MPPE-128, from five
-# source addresses (GRE stamped with IP_HDRINCL), ICMP echo inside every tunnel, JSON report.
+# source addresses of an AnyIP range (`ip route add local 10.99.0.0/16 dev lo`: any address in it
+# can be bound, as a large load run needs), GRE stamped with IP_HDRINCL, ICMP echo inside every
+# tunnel, JSON report.
 # Run 2: a wrong password, reported as auth-failed. tshark on the veth checks the GRE link.
 # Usage: loadgen_pptpd.sh "COMMAND RUNNING pptp-gateway" WORKDIR. Namespaces and processes are
 # removed on any exit.
@@ -31,10 +33,11 @@ ip link set pg-lg-s netns $SRV
 ip link set pg-lg-c netns $CLI
 ip -n $SRV addr add 192.0.2.1/24 dev pg-lg-s
 ip -n $CLI addr add 192.0.2.2/24 dev pg-lg-c
-for i in 10 11 12 13 14; do ip -n $CLI addr add 192.0.2.$i/24 dev pg-lg-c; done
+ip -n $CLI route add local 10.99.0.0/16 dev lo
 for ns in $SRV $CLI; do ip -n $ns link set lo up; done
 ip -n $SRV link set pg-lg-s up
 ip -n $CLI link set pg-lg-c up
+ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
 
 : > "$WORK/chap-secrets"
 for i in 0 1 2 3 4; do printf 'user%d * "s3cret %d" *\n' $i $i >> "$WORK/chap-secrets"; done
@@ -65,7 +68,7 @@ sleep 1.5
 echo "--- run 1: five sessions"
 set +e
 timeout 120 ip netns exec $CLI $JAVA loadgen --server 192.0.2.1 --sessions 5 --rate 5 --hold 4s --timeout 20s \
-    --user 'user%d' --password-file "$WORK/password" --source 192.0.2.10-192.0.2.14 --traffic 5 --progress 2s \
+    --user 'user%d' --password-file "$WORK/password" --source 10.99.3.250-10.99.4.1 --traffic 5 --progress 2s \
     --json > "$WORK/run1.json" 2> "$WORK/run1.err"
 echo "exit $?"
 set -e
