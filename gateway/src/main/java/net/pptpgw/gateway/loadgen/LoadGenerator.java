@@ -431,12 +431,14 @@ public final class LoadGenerator {
         final int index;
         final Connection connection;
         Status status = Status.PENDING;
-        boolean ended;
+        /** Written under the lock; read without it by the traffic task on the GRE loop. */
+        volatile boolean ended;
         long startNanos;
         long upNanos;
         volatile ClientCall call;
         ScheduledFuture<?> timeout;
-        ScheduledFuture<?> traffic;
+        volatile ScheduledFuture<?> traffic;
+        /** On the GRE loop only. */
         int echoSequence;
 
         Session(int index, Connection connection) {
