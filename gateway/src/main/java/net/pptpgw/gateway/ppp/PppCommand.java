@@ -211,6 +211,8 @@ public final class PppCommand implements Callable<Integer> {
         TunDevice device;
         TunQueue queue;
         final AtomicBoolean wasUp = new AtomicBoolean();
+        /** The link's output failed once (its reader is gone): said once, then frames are dropped quietly. */
+        boolean writeFailed;
 
         Endpoint(IoEventLoop loop, OutputStream out) {
             this.loop = loop;
@@ -234,6 +236,10 @@ public final class PppCommand implements Callable<Integer> {
 
         @Override
         public void sendFrame(ByteBuf frame) {
+            if (writeFailed) {
+                frame.release();
+                return;
+            }
             hdlc.writeOutbound(frame);
             ByteBuf encoded;
             try {
@@ -246,7 +252,10 @@ public final class PppCommand implements Callable<Integer> {
                 }
                 out.flush();
             } catch (IOException e) {
+                // The pty or pipe is gone; the reader thread sees the end too and takes the link down.
+                writeFailed = true;
                 log("writing the link failed: " + e);
+                hdlc.releaseOutbound();
             }
         }
 
