@@ -82,8 +82,14 @@ public final class PppCommand implements Callable<Integer> {
     @Option(names = "--user", description = "client: the user name to authenticate with")
     String user;
 
-    @Option(names = "--password-file", description = "client: file whose first line is the password")
+    @Option(names = "--password-file", description = "client: file whose first line is the password; "
+            + "further lines are tried in order when the server refuses one but allows a retry")
     Path passwordFile;
+
+    @Option(names = "--auth-attempts", defaultValue = "1",
+            description = "server: authentication attempts a peer gets (default ${DEFAULT-VALUE}, as pppd; "
+                    + "more sends MS-CHAP Failures with R=1)")
+    int authAttempts;
 
     @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
             description = "methods in preference order: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE})")
@@ -336,15 +342,20 @@ public final class PppCommand implements Callable<Integer> {
             }
             return new PppSessionConfig(Role.SERVER, LcpSettings.server(methods),
                     IpcpSettings.server(addresses[0], addresses[1], dnsServers, List.of()), ccp, automaton, name,
-                    Optional.empty(), Optional.of(chapSecrets().forServer(name)), 1, echo, echoFailures);
+                    Optional.empty(), Optional.of(chapSecrets().forServer(name)), authAttempts, echo, echoFailures);
         }
         if (user == null || passwordFile == null) {
             throw new IllegalArgumentException("a client needs --user and --password-file");
         }
-        String password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).getFirst();
+        List<String> passwords = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.isEmpty()).toList();
+        if (passwords.isEmpty()) {
+            throw new IllegalArgumentException("--password-file " + passwordFile + " holds no password");
+        }
+        PppSessionConfig.Credentials credentials = new PppSessionConfig.Credentials(user, passwords.getFirst(),
+                passwords.subList(1, passwords.size()));
         return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp,
-                automaton, name, Optional.of(new PppSessionConfig.Credentials(user, password)), Optional.empty(), 1,
-                echo, echoFailures);
+                automaton, name, Optional.of(credentials), Optional.empty(), 1, echo, echoFailures);
     }
 
     private ChapSecrets chapSecrets() throws IOException {
