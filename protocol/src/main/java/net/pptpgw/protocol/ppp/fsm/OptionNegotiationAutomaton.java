@@ -63,6 +63,10 @@ import net.pptpgw.protocol.ppp.cp.ProtocolKind;
  * Close event from the current state instead. That is the RFC's own advice for a failed
  * authentication (§4.3 Close: "simulating a Close event"), applied before the layer is
  * announced up so that no upper layer ever runs on an unacceptable agreement.
+ *
+ * <p>And one exception: in Opened, a retransmission of the Configure-Request we acknowledged
+ * (same Identifier, same options) is acknowledged again instead of restarting the negotiation;
+ * see {@code receiveConfigureRequest} for why (a livelock under loss otherwise).
  */
 public final class OptionNegotiationAutomaton {
 
@@ -81,7 +85,7 @@ public final class OptionNegotiationAutomaton {
     /**
      * The peer's Configure-Request our last Configure-Ack answered (Identifier and options as
      * octets), null once we answered another with a Nak or Reject: in Opened it is the request
-     * the agreement rests on. See {@link #receiveConfigureRequest}.
+     * the agreement rests on. See {@code receiveConfigureRequest}.
      */
     private ConfigureRequest lastAcknowledgedRequest;
     private String lastAcknowledgedOptions;
