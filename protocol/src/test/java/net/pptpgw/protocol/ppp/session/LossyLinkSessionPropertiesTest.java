@@ -8,6 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings.Mode;
@@ -49,12 +50,10 @@ class LossyLinkSessionPropertiesTest {
             link.runFor(10);
         }
         link.runFor(10_000);
-        if (mode == Mode.STATEFUL && method.derivesMppeKeys() && lostFlushed[0]) {
-            // A known limit of stateful MPPE as Linux's ppp_mppe does it (every flushed packet is a
-            // key change): losing the flushed packet that answers a Reset-Request leaves the receiver
-            // one key change behind, decrypting garbage. See MppeReceiver.
-            return;
-        }
+        // Losing the flushed packets that answer Reset-Requests no longer leaves a stateful receiver
+        // key changes behind (MppeReceiver finds them): those cases must pass too. How many there were:
+        Statistics.label("stateful MPPE lost a flushed packet")
+                .collect(mode == Mode.STATEFUL && method.derivesMppeKeys() && lostFlushed[0]);
         assertThat(fromClient).containsAll(link.server.ipReceived);
         assertThat(fromServer).containsAll(link.client.ipReceived);
         // Once the loss stops, data flows again: stateless at once, stateful after the CCP
