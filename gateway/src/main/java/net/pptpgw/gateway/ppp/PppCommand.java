@@ -268,7 +268,7 @@ public final class PppCommand implements Callable<Integer> {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log("HDLC: " + cause.getMessage()); // a damaged frame: dropped, the stream goes on
+            log("link: " + cause.getMessage()); // a damaged HDLC frame (dropped, the stream goes on) or a failed write
         }
 
         @Override

@@ -25,6 +25,8 @@ import net.pptpgw.protocol.ppp.auth.ChapPacket.Response;
 import net.pptpgw.protocol.ppp.auth.ChapPacket.Success;
 import net.pptpgw.protocol.ppp.auth.MsChapFailure;
 import net.pptpgw.protocol.ppp.auth.MsChapSuccess;
+import net.pptpgw.protocol.ppp.auth.MsChapV1;
+import net.pptpgw.protocol.ppp.auth.MsChapV1Response;
 import net.pptpgw.protocol.ppp.auth.MsChapV2;
 import net.pptpgw.protocol.ppp.auth.MsChapV2Response;
 import net.pptpgw.protocol.ppp.auth.PapPacket;
@@ -202,9 +204,9 @@ class AuthenticationRetryTest {
         ChapAuthenticator server = new ChapAuthenticator(context, ChapVariant.MS_CHAP, "gw", SECRETS, 2);
         server.start();
         Challenge first = context.last(Challenge.class);
-        server.receive(new Response(first.identifier(), net.pptpgw.protocol.ppp.auth.MsChapV1Response
-                .ofNtResponse(net.pptpgw.protocol.ppp.auth.MsChapV1.ntChallengeResponse(first.value().toByteArray(),
-                        "wrong")).toValue(), Octets.utf8(USER)));
+        server.receive(new Response(first.identifier(), MsChapV1Response
+                .ofNtResponse(MsChapV1.ntChallengeResponse(first.value().toByteArray(), "wrong")).toValue(),
+                Octets.utf8(USER)));
 
         MsChapFailure failure = MsChapFailure.parse(context.last(Failure.class).message());
         Challenge next = context.last(Challenge.class);

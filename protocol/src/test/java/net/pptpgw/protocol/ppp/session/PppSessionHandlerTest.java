@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -213,7 +214,7 @@ class PppSessionHandlerTest {
         assertThat(Link.received(link.server)).containsExactlyElementsOf(fromClient);
         assertThat(Link.received(link.client)).containsExactlyElementsOf(fromServer);
         // The plaintext never crosses the link.
-        byte[] marker = "packet-1-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] marker = "packet-1-".getBytes(StandardCharsets.US_ASCII);
         assertThat(link.fromClient).noneMatch(bytes -> indexOf(bytes, marker) >= 0);
     }
 
