@@ -5,6 +5,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,18 +41,16 @@ import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
-import net.pptpgw.protocol.ppp.fsm.LcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeStrength;
 import net.pptpgw.protocol.ppp.fsm.Termination;
 import net.pptpgw.protocol.ppp.hdlc.HdlcFrameDecoder;
 import net.pptpgw.protocol.ppp.hdlc.HdlcFrameEncoder;
-import net.pptpgw.protocol.ppp.session.Phase;
-import net.pptpgw.protocol.ppp.session.PppOutput;
 import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
-import net.pptpgw.protocol.ppp.session.PppTimers;
+import net.pptpgw.protocol.ppp.session.PppSessionEvent;
+import net.pptpgw.protocol.ppp.session.PppSessionHandler;
 import net.pptpgw.protocol.ppp.session.Role;
 import net.pptpgw.concentrator.auth.ChapSecrets;
 import picocli.CommandLine.Command;
@@ -68,7 +68,9 @@ import picocli.CommandLine.Unmatched;
  * pty} option does) and speaks HDLC over its standard input and output.
  *
  * <p>When IPCP is up, a TUN interface gets the negotiated addresses and IP flows between it and
- * the link. Everything runs on one epoll event loop; a platform thread reads the byte stream.
+ * the link. The link is a pipeline (stream writer, HDLC codec, {@link PppSessionHandler}, TUN
+ * side) on an {@link EmbeddedChannel}, driven from one epoll event loop; a platform thread reads
+ * the byte stream.
  */
 @Command(name = "ppp", mixinStandardHelpOptions = true,
         description = "One PPP endpoint (async HDLC on stdin/stdout, or on --pty's) carrying IP to a TUN interface.")
@@ -80,8 +82,14 @@ public final class PppCommand implements Callable<Integer> {
     @Option(names = "--user", description = "client: the user name to authenticate with")
     String user;
 
-    @Option(names = "--password-file", description = "client: file whose first line is the password")
+    @Option(names = "--password-file", description = "client: file whose first line is the password; "
+            + "further lines are tried in order when the server refuses one but allows a retry")
     Path passwordFile;
+
+    @Option(names = "--auth-attempts", defaultValue = "1",
+            description = "server: authentication attempts a peer gets (default ${DEFAULT-VALUE}, as pppd; "
+                    + "more sends MS-CHAP Failures with R=1)")
+    int authAttempts;
 
     @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
             description = "methods in preference order: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE})")
@@ -158,14 +166,14 @@ public final class PppCommand implements Callable<Integer> {
 
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         IoEventLoop loop = (IoEventLoop) group.next();
-        Endpoint endpoint = new Endpoint(loop, out);
         CountDownLatch dead = new CountDownLatch(1);
-        endpoint.dead = dead;
-        loop.submit(() -> {
-            endpoint.session = new PppSession(config, endpoint, endpoint, new SecureRandom(),
-                    PooledByteBufAllocator.DEFAULT);
-            endpoint.session.start();
-        }).sync();
+        Endpoint endpoint = new Endpoint(loop, dead);
+        // The HDLC byte stream as a pipeline: stdout writer, HDLC codec, the PPP session, our TUN
+        // side. Timers and every call run on the epoll loop; the channel only structures the code.
+        PppSessionHandler handler = new PppSessionHandler(config, new SecureRandom(), loop);
+        EmbeddedChannel link = loop.submit(() -> new EmbeddedChannel(new StreamWriter(out), new HdlcFrameEncoder(),
+                new HdlcFrameDecoder(), handler, endpoint)).sync().getNow();
+        endpoint.link = link;
 
         Thread reader = Thread.ofPlatform().daemon().name("ppp-stdin").start(() -> {
             byte[] chunk = new byte[8192];
@@ -173,17 +181,17 @@ public final class PppCommand implements Callable<Integer> {
                 int n;
                 while ((n = in.read(chunk)) > 0) {
                     ByteBuf bytes = Unpooled.copiedBuffer(chunk, 0, n);
-                    loop.execute(() -> endpoint.bytesIn(bytes));
+                    loop.execute(() -> link.writeInbound(bytes));
                 }
             } catch (IOException e) {
                 log("reading the link failed: " + e);
             }
             log("the link's byte stream ended");
-            loop.execute(() -> endpoint.session.lowerLayerDown());
+            loop.execute(() -> handler.session().lowerLayerDown());
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (dead.getCount() > 0) {
-                loop.execute(() -> endpoint.session.close(Termination.of(Termination.ADMINISTRATIVE_CLOSE,
+                loop.execute(() -> handler.session().close(Termination.of(Termination.ADMINISTRATIVE_CLOSE,
                         "pptp-gateway ppp terminated")));
                 try {
                     dead.await(2, TimeUnit.SECONDS);
@@ -193,7 +201,7 @@ public final class PppCommand implements Callable<Integer> {
             }
         }));
         dead.await();
-        endpoint.closeTun();
+        loop.submit(endpoint::closeTun).sync();
         if (child != null) {
             child.destroy();
         }
@@ -201,57 +209,56 @@ public final class PppCommand implements Callable<Integer> {
         return endpoint.wasUp.get() ? 0 : 1;
     }
 
-    /** The session's output, timers and TUN, all on the event loop. */
-    private final class Endpoint implements PppOutput, PppTimers {
+    /**
+     * The head of the pipeline: writes each HDLC-encoded frame to the byte stream (blocking, on
+     * the event loop; a full pty holds the loop back, which is the flow control we want). After a
+     * failed write (the reader of the stream is gone) later frames are dropped quietly: the
+     * reader thread sees the end of the stream too and takes the link down.
+     */
+    private final class StreamWriter extends ChannelOutboundHandlerAdapter {
+        private final OutputStream out;
+        private boolean failed;
+
+        StreamWriter(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ByteBuf encoded = (ByteBuf) msg;
+            try {
+                if (!failed) {
+                    encoded.readBytes(out, encoded.readableBytes());
+                    out.flush();
+                }
+                promise.trySuccess();
+            } catch (IOException e) {
+                failed = true;
+                log("writing the link failed: " + e);
+                promise.tryFailure(e);
+            } finally {
+                encoded.release();
+            }
+        }
+    }
+
+    /** The top of the pipeline: IP packets to and from the TUN, the session's milestones in the log. */
+    private final class Endpoint extends ChannelInboundHandlerAdapter {
         final IoEventLoop loop;
-        final OutputStream out;
-        final EmbeddedChannel hdlc;
-        PppSession session;
-        CountDownLatch dead;
+        final CountDownLatch dead;
+        EmbeddedChannel link;
         TunDevice device;
         TunQueue queue;
         final AtomicBoolean wasUp = new AtomicBoolean();
 
-        Endpoint(IoEventLoop loop, OutputStream out) {
+        Endpoint(IoEventLoop loop, CountDownLatch dead) {
             this.loop = loop;
-            this.out = out;
-            this.hdlc = new EmbeddedChannel(new HdlcFrameEncoder(), new HdlcFrameDecoder(),
-                    new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                            log("HDLC: " + cause.getMessage());
-                        }
-                    });
-        }
-
-        void bytesIn(ByteBuf bytes) {
-            hdlc.writeInbound(bytes);
-            Object frame;
-            while ((frame = hdlc.readInbound()) != null) {
-                session.receive((ByteBuf) frame);
-            }
+            this.dead = dead;
         }
 
         @Override
-        public void sendFrame(ByteBuf frame) {
-            hdlc.writeOutbound(frame);
-            ByteBuf encoded;
-            try {
-                while ((encoded = hdlc.readOutbound()) != null) {
-                    try {
-                        encoded.readBytes(out, encoded.readableBytes());
-                    } finally {
-                        encoded.release();
-                    }
-                }
-                out.flush();
-            } catch (IOException e) {
-                log("writing the link failed: " + e);
-            }
-        }
-
-        @Override
-        public void ipPacketReceived(ByteBuf packet) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf packet = (ByteBuf) msg;
             if (queue != null) {
                 queue.writeAndFlush(packet);
             } else {
@@ -260,23 +267,34 @@ public final class PppCommand implements Callable<Integer> {
         }
 
         @Override
-        public void phaseChanged(Phase from, Phase to) {
-            log("phase " + from + " -> " + to);
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log("link: " + cause.getMessage()); // a damaged HDLC frame (dropped, the stream goes on) or a failed write
         }
 
         @Override
-        public void linkUp(LcpAgreement agreement) {
-            log("LCP up: " + agreement);
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            switch (event) {
+                case PppSessionEvent.PhaseChanged phase -> log("phase " + phase.from() + " -> " + phase.to());
+                case PppSessionEvent.LinkUp up -> log("LCP up: " + up.agreement());
+                case PppSessionEvent.Authenticated authenticated ->
+                        log("authenticated" + authenticated.peerName().map(n -> " peer '" + n + "'").orElse(""));
+                case PppSessionEvent.NetworkUp up -> networkUp(ctx, up.ipcp(), up.mppe());
+                case PppSessionEvent.NetworkDown down -> {
+                    log("network down");
+                    closeTun();
+                }
+                case PppSessionEvent.LinkDown down -> {
+                    log("link down: " + down.reason());
+                    dead.countDown();
+                }
+                case PppSessionEvent.Note note -> log(note.message());
+                default -> ctx.fireUserEventTriggered(event);
+            }
         }
 
-        @Override
-        public void authenticated(Optional<String> peerName) {
-            log("authenticated" + peerName.map(n -> " peer '" + n + "'").orElse(""));
-        }
-
-        @Override
-        public void networkUp(IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
+        private void networkUp(ChannelHandlerContext ctx, IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
             log("network up: " + ipcp + ", " + mppe.map(Object::toString).orElse("no MPPE"));
+            PppSession session = ctx.pipeline().get(PppSessionHandler.class).session();
             try {
                 device = TunDevice.open(tun);
                 String peer = ipcp.peerAddress().orElseThrow().getHostAddress();
@@ -286,8 +304,9 @@ public final class PppCommand implements Callable<Integer> {
                 ip.setMtu(device.name(), mtu);
                 ip.linkUp(device.name());
                 queue = device.queue(0);
+                // Packets from the kernel go down the pipeline; a write while the network is down fails quietly.
                 queue.register(loop, TunQueue.Options.defaults().withHeadroom(PppSession.DATA_HEADROOM + 16),
-                        (q, packet) -> session.sendIp(packet));
+                        (q, packet) -> link.writeAndFlush(packet, link.voidPromise()));
                 wasUp.set(true);
                 log("TUN " + device.name() + " up: " + ipcp.localAddress().getHostAddress() + " peer " + peer
                         + " mtu " + mtu);
@@ -297,35 +316,12 @@ public final class PppCommand implements Callable<Integer> {
             }
         }
 
-        @Override
-        public void networkDown() {
-            log("network down");
-            closeTun();
-        }
-
         void closeTun() {
             if (device != null) {
                 device.close();
                 device = null;
                 queue = null;
             }
-        }
-
-        @Override
-        public void linkDown(Termination reason) {
-            log("link down: " + reason);
-            dead.countDown();
-        }
-
-        @Override
-        public void event(String message) {
-            log(message);
-        }
-
-        @Override
-        public Timer schedule(Duration delay, Runnable task) {
-            var future = loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> future.cancel(false);
         }
     }
 
@@ -346,15 +342,20 @@ public final class PppCommand implements Callable<Integer> {
             }
             return new PppSessionConfig(Role.SERVER, LcpSettings.server(methods),
                     IpcpSettings.server(addresses[0], addresses[1], dnsServers, List.of()), ccp, automaton, name,
-                    Optional.empty(), Optional.of(chapSecrets().forServer(name)), 1, echo, echoFailures);
+                    Optional.empty(), Optional.of(chapSecrets().forServer(name)), authAttempts, echo, echoFailures);
         }
         if (user == null || passwordFile == null) {
             throw new IllegalArgumentException("a client needs --user and --password-file");
         }
-        String password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).getFirst();
+        List<String> passwords = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.isEmpty()).toList();
+        if (passwords.isEmpty()) {
+            throw new IllegalArgumentException("--password-file " + passwordFile + " holds no password");
+        }
+        PppSessionConfig.Credentials credentials = new PppSessionConfig.Credentials(user, passwords.getFirst(),
+                passwords.subList(1, passwords.size()));
         return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp,
-                automaton, name, Optional.of(new PppSessionConfig.Credentials(user, password)), Optional.empty(), 1,
-                echo, echoFailures);
+                automaton, name, Optional.of(credentials), Optional.empty(), 1, echo, echoFailures);
     }
 
     private ChapSecrets chapSecrets() throws IOException {

@@ -51,6 +51,23 @@ class PppCommandTest {
         assertThat(config.lcp().authenticateToPeerWith())
                 .containsExactly(AuthenticationMethod.MS_CHAP, AuthenticationMethod.PAP);
         assertThat(config.ccp().mppe()).isEqualTo(CcpSettings.Mppe.ALLOW);
+        assertThat(config.credentials().orElseThrow().retryPasswords()).isEmpty();
+    }
+
+    @Test
+    void furtherPasswordLinesAreRetriesAndTheServerCanAllowThem(@TempDir Path dir) throws Exception {
+        Path password = Files.writeString(dir.resolve("pw"), "old secret\nnew secret\n");
+        PppSessionConfig client = parse("ppp", "--role", "client", "--user", "bob", "--password-file",
+                password.toString()).config();
+        assertThat(client.credentials().orElseThrow().password()).isEqualTo("old secret");
+        assertThat(client.credentials().orElseThrow().retryPasswords()).containsExactly("new secret");
+
+        Path secrets = Files.writeString(dir.resolve("chap-secrets"), "alice * pw *\n");
+        PppSessionConfig server = parse("ppp", "--secrets", secrets.toString(), "--auth-attempts", "3",
+                "--local", "10.0.0.1", "--remote", "10.0.0.2").config();
+        assertThat(server.authenticationAttempts()).isEqualTo(3);
+        assertThat(parse("ppp", "--secrets", secrets.toString(), "--local", "10.0.0.1", "--remote", "10.0.0.2")
+                .config().authenticationAttempts()).isEqualTo(1);
     }
 
     @Test

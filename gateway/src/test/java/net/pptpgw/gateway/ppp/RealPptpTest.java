@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Real pptpd with {@code pptp-gateway ppp} as its ppp program, real {@code pptp --nolaunchpppd}
  * with {@code pptp-gateway ppp} as its client, in namespaces {@code pg-ppp-srv}/{@code pg-ppp-cli}
  * (root only). MS-CHAPv2 + MPPE-128: both TUNs up with the negotiated addresses, the client's
- * ping reaches the server's TUN, a 5 Mbit/s iperf3 TCP run crosses, and tshark on the veth sees
- * CCP with the 128-bit bit and only 0x00FD data frames afterwards. The script removes its
+ * ping reaches the server's TUN, an unbounded 5-second iperf3 TCP run (35-65 Mbit/s here) crosses
+ * and the call survives it (no link down, ping still answered), and tshark on the veth sees CCP
+ * with the 128-bit bit and only 0x00FD data frames afterwards. Each namespace drops outgoing ICMP
+ * protocol-unreachable: see the script for why pptp/pptpd need that at full speed. The script removes its
  * namespaces and processes however it ends.
  */
 class RealPptpTest {
@@ -41,7 +43,6 @@ class RealPptpTest {
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("script.out").toFile());
         builder.environment().put("IPERF", "1");
-        builder.environment().put("IPERF_ARGS", "-b 5M");
         Process process = builder.start();
         boolean finished = process.waitFor(150, TimeUnit.SECONDS);
         if (!finished) {

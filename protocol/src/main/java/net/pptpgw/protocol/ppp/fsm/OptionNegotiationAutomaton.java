@@ -63,6 +63,10 @@ import net.pptpgw.protocol.ppp.cp.ProtocolKind;
  * Close event from the current state instead. That is the RFC's own advice for a failed
  * authentication (§4.3 Close: "simulating a Close event"), applied before the layer is
  * announced up so that no upper layer ever runs on an unacceptable agreement.
+ *
+ * <p>And one exception: in Opened, a retransmission of the Configure-Request we acknowledged
+ * (same Identifier, same options) is acknowledged again instead of restarting the negotiation;
+ * see {@code receiveConfigureRequest} for why (a livelock under loss otherwise).
  */
 public final class OptionNegotiationAutomaton {
 
@@ -78,6 +82,13 @@ public final class OptionNegotiationAutomaton {
     private ConfigureRequest lastRequest;
     /** Whether a valid reply to {@link #lastRequest} arrived, after which its Identifier must change (§5.1). */
     private boolean lastRequestAnswered;
+    /**
+     * The peer's Configure-Request our last Configure-Ack answered (Identifier and options as
+     * octets), null once we answered another with a Nak or Reject: in Opened it is the request
+     * the agreement rests on. See {@code receiveConfigureRequest}.
+     */
+    private ConfigureRequest lastAcknowledgedRequest;
+    private String lastAcknowledgedOptions;
     /** Configure-Naks sent since the last Configure-Ack we sent (Max-Failure, §4.6). */
     private int naksSent;
     /** Why the layer is closing or finished; reported with This-Layer-Finished. */
@@ -235,7 +246,33 @@ public final class OptionNegotiationAutomaton {
 
     // ---- classifying received packets ----------------------------------------------------
 
+    /**
+     * RCR+ or RCR-, with one exception to the table: in Opened, a retransmission of the very
+     * Configure-Request we acknowledged to get there is answered with the same Configure-Ack and
+     * the layer stays up.
+     *
+     * <p>Why: RFC 1661 §5.1 lets a peer retransmit a Configure-Request with the same Identifier
+     * only while it has no valid reply, and requires a new Identifier once it has one; so an
+     * identical request (same Identifier, same options octet for octet) in Opened can only mean
+     * our Configure-Ack was lost (or the request was duplicated in the network). The table's
+     * RCR+ cell for Opened (tld, scr, sca/8) is written for a peer that renegotiates; applied to
+     * a lost Ack, it tears the layer down and restarts both ends' negotiation from scratch, and
+     * the next lost Ack does it again. Under heavy loss (30 %) the two ends then never get to
+     * Opened together within minutes, while each reply that does arrive re-initialises the
+     * Restart counter (irc in the RCA and RCN cells), so Max-Configure never ends it either:
+     * a livelock (IPCP Req-Sent/Ack-Sent). Re-acknowledging gives the peer the Ack it missed and
+     * leaves both ends on the same agreement. A real renegotiation carries a new Identifier and
+     * takes the table's cell as before.
+     */
     private void receiveConfigureRequest(ConfigureRequest request) {
+        if (state == State.OPENED && lastAcknowledgedRequest != null
+                && request.identifier() == lastAcknowledgedRequest.identifier()
+                && encode(request.options()).equals(lastAcknowledgedOptions)) {
+            actions.discarded(request, "a retransmission of the Configure-Request we acknowledged: "
+                    + "our Configure-Ack was lost, sent again (RFC 1661 §5.1)");
+            actions.send(new ConfigureAck(request.identifier(), request.options()));
+            return;
+        }
         ConfigurePacket reply = null;
         boolean good = true;
         if (state == State.STOPPED || state.negotiating() || state == State.OPENED) {
@@ -384,9 +421,13 @@ public final class OptionNegotiationAutomaton {
             case SCA -> {
                 actions.send(reply);
                 naksSent = 0;
+                lastAcknowledgedRequest = (ConfigureRequest) received;
+                lastAcknowledgedOptions = encode(lastAcknowledgedRequest.options());
             }
             case SCN -> {
                 actions.send(reply);
+                lastAcknowledgedRequest = null;
+                lastAcknowledgedOptions = null;
                 if (reply instanceof ConfigureNak) {
                     naksSent++;
                 }

@@ -51,6 +51,17 @@ public final class MppeSessionKey {
         strength.reduce(currentKey);
     }
 
+    /**
+     * Takes {@code other}'s current key: a scratch copy to try key changes on without touching
+     * the real one. Both must come from the same start key and strength. Allocates nothing.
+     */
+    public void copyFrom(MppeSessionKey other) {
+        if (other.length != length || !Arrays.equals(other.startKey, startKey)) {
+            throw new IllegalArgumentException("not the same MPPE direction: another start key or strength");
+        }
+        System.arraycopy(other.currentKey, 0, currentKey, 0, length);
+    }
+
     /** Starts {@code cipher}'s keystream from the current key. */
     public void keyCipher(Rc4 cipher) {
         cipher.setKey(currentKey, 0, length);

@@ -2,6 +2,7 @@ package net.pptpgw.protocol.ppp.session;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import net.pptpgw.protocol.MalformedPacketException;
 import net.pptpgw.protocol.Octets;
 import net.pptpgw.protocol.ppp.auth.ChapMd5;
@@ -30,9 +31,13 @@ import net.pptpgw.protocol.ppp.mppe.MppeKeyDerivation.StartKeys;
  * Failure again (RFC 1994 §4.2: the first may have been lost).
  *
  * <p>A wrong password or unknown user is answered as Windows expects (RFC 2759 §6):
- * {@code E=691 R=0 C=<new challenge> V=3 M=Authentication failed}. With more attempts allowed,
- * MS-CHAPv2 sets {@code R=1} and takes the next Response (Identifier + 1) against the new
- * challenge; MD5 and MS-CHAP get a fresh Challenge packet.
+ * {@code E=691 R=0 C=<new challenge> V=3 M=Authentication failed}. With more attempts allowed
+ * the Failure sets {@code R=1} and the next Response, with the Failure's Identifier + 1, is
+ * judged against the new challenge: for MS-CHAPv2 the one in {@code C=}, repeated with the
+ * Failure on the Restart timer until the retry arrives (the peer does not retransmit, and the
+ * Failure may be lost); for MS-CHAP the same new challenge both in {@code C=} (RFC 2433) and in
+ * a new Challenge packet with that Identifier (RFC 1994 peers); for MD5 a new Challenge packet.
+ * A repeated Response to an earlier challenge gets its verdict again.
  */
 final class ChapAuthenticator implements Authenticator<ChapPacket> {
 
@@ -64,13 +69,18 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
 
     @Override
     public void start() {
-        newChallenge(context.random().nextInt(256));
+        newChallenge(context.random().nextInt(256), randomChallenge());
     }
 
-    private void newChallenge(int nextIdentifier) {
+    private byte[] randomChallenge() {
+        byte[] value = new byte[variant.challengeLength];
+        context.random().nextBytes(value);
+        return value;
+    }
+
+    private void newChallenge(int nextIdentifier, byte[] value) {
         identifier = nextIdentifier & 0xff;
-        challenge = new byte[variant.challengeLength];
-        context.random().nextBytes(challenge);
+        challenge = value;
         transmissions = 0;
         state = State.CHALLENGE_SENT;
         transmitChallenge();
@@ -97,9 +107,9 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
             context.event("CHAP authenticator ignores " + packet);
             return;
         }
-        if ((state == State.SUCCEEDED || state == State.FAILED) && verdict != null
-                && response.identifier() == verdict.identifier()) {
-            context.send(verdict);
+        if (verdict != null && response.identifier() == verdict.identifier() && state != State.STOPPED
+                && (state != State.CHALLENGE_SENT || response.identifier() != identifier)) {
+            context.send(verdict); // RFC 1994 §4.2: our Success or Failure may have been lost
             return;
         }
         if (state != State.CHALLENGE_SENT || response.identifier() != identifier) {
@@ -134,34 +144,45 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
     }
 
     private void failure(boolean retry) {
-        if (variant == ChapVariant.MS_CHAP_V2) {
-            byte[] next = new byte[16];
-            context.random().nextBytes(next);
-            verdict = new Failure(identifier, MsChapFailure.msChapV2(MsChapError.AUTHENTICATION_FAILURE, retry, next,
-                    "Authentication failed").format());
-            context.send(verdict);
-            if (retry) {
-                // RFC 2759 §6: the peer answers the challenge of the Failure with Identifier + 1.
-                challenge = next;
-                identifier = (identifier + 1) & 0xff;
-                timer = context.schedule(context.restartTimer().multipliedBy(context.maxTransmissions()), () -> {
-                    if (state == State.CHALLENGE_SENT) {
-                        finish(State.FAILED);
-                        context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
-                                "no MS-CHAPv2 Response after a Failure that allowed a retry"));
-                    }
-                });
-            }
+        byte[] next = randomChallenge();
+        Octets message = switch (variant) {
+            case MS_CHAP_V2 -> MsChapFailure.msChapV2(MsChapError.AUTHENTICATION_FAILURE, retry, next,
+                    "Authentication failed").format();
+            case MS_CHAP -> new MsChapFailure(Optional.of(MsChapError.AUTHENTICATION_FAILURE), retry,
+                    retry ? Optional.of(Octets.of(next)) : Optional.empty(), OptionalLong.empty(),
+                    "Authentication failed").format();
+            case MD5 -> Octets.utf8("Authentication failed");
+        };
+        verdict = new Failure(identifier, message);
+        context.send(verdict);
+        if (!retry) {
             return;
         }
-        String text = variant == ChapVariant.MS_CHAP
-                ? "E=" + MsChapError.AUTHENTICATION_FAILURE.code() + " R=" + (retry ? 1 : 0) + " M=Authentication failed"
-                : "Authentication failed";
-        verdict = new Failure(identifier, Octets.utf8(text));
-        context.send(verdict);
-        if (retry) {
-            newChallenge(identifier + 1);
+        if (variant == ChapVariant.MS_CHAP_V2) {
+            // RFC 2759 §6: the peer answers the Failure's C= with Identifier + 1; no Challenge packet.
+            challenge = next;
+            identifier = (identifier + 1) & 0xff;
+            transmissions = 1;
+            timer = context.schedule(context.restartTimer(), this::repeatFailure);
+        } else {
+            newChallenge(identifier + 1, next);
         }
+    }
+
+    /** Until the MS-CHAPv2 retry arrives, the Failure that asked for it goes out again on the Restart timer. */
+    private void repeatFailure() {
+        if (state != State.CHALLENGE_SENT) {
+            return;
+        }
+        if (transmissions == context.maxTransmissions()) {
+            finish(State.FAILED);
+            context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
+                    "no MS-CHAPv2 Response to " + transmissions + " Failures that allowed a retry"));
+            return;
+        }
+        transmissions++;
+        context.send(verdict);
+        timer = context.schedule(context.restartTimer(), this::repeatFailure);
     }
 
     private record Verified(Octets message, Optional<StartKeys> keys) {}

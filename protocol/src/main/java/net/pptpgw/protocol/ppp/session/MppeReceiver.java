@@ -20,11 +20,18 @@ import net.pptpgw.protocol.ppp.mppe.Rc4;
  * for every flag packet (count low octet 0xFF) it missed, and once for the flushed packet
  * itself, exactly as the sender did. This mirrors Linux's ppp_mppe, the peer that matters.
  *
- * <p>A limit of that scheme, shared with Linux: the sender also changes the key for the flushed
- * packet that answers a Reset-Request, and nothing in the next flushed packet says how many such
- * changes happened. If that answer is lost too, the receiver resynchronises one key change
- * behind and decrypts garbage until the link is renegotiated. Stateless mode, which pppd prefers,
- * has no such state; the engine-level property test (LossyLinkSessionPropertiesTest) shows both.
+ * <p>A gap in that scheme, which Linux leaves open: the sender also changes the key for the
+ * flushed packet that answers a Reset-Request, and nothing in the next flushed packet says how
+ * many such changes happened. If that answer is lost too (a loss burst, a peer's overflowing
+ * socket), the receiver would resynchronise one key change behind and decrypt garbage until
+ * the link is renegotiated. So on resynchronisation the receiver tries the expected key first
+ * and then up to {@link #MAX_EXTRA_KEY_CHANGES} further changes on a scratch copy, decrypting
+ * only the first octets, and takes the first key under which they read as an IPv4 datagram
+ * (protocol 0x21 or 0x0021, version 4, a header length of at least 5 words, a Total Length equal
+ * to the rest of the packet): a wrong key passes that test with odds of about 1 in 4·10^8. When
+ * none does (the packet is not IPv4, is padded, or is too short), it takes the expected key, as
+ * Linux does. This runs once per resynchronisation, never
+ * per packet, and allocates nothing.
  */
 public final class MppeReceiver {
 
@@ -39,15 +46,23 @@ public final class MppeReceiver {
     }
 
     private static final int COUNTS = MppeHeader.COHERENCY_COUNT_MASK + 1;
+    /** Lost flushed packets (answers to Reset-Requests) a resynchronisation can make up for. */
+    public static final int MAX_EXTRA_KEY_CHANGES = 8;
 
     private final MppeSessionKey key;
     private final Rc4 rc4 = new Rc4();
     private final boolean stateless;
     private int coherencyCount = MppeHeader.COHERENCY_COUNT_MASK;
     private boolean discarding;
+    /** Scratch for trying key changes on resynchronisation, allocated once. */
+    private final MppeSessionKey probeKey;
+    private final Rc4 probeRc4 = new Rc4();
+    /** Protocol (two octets at most) and the first four octets of the IPv4 header. */
+    private final byte[] probe = new byte[6];
 
     public MppeReceiver(byte[] startKey, MppeKeyStrength strength, boolean stateless) {
         this.key = new MppeSessionKey(startKey, strength);
+        this.probeKey = new MppeSessionKey(startKey, strength);
         this.stateless = stateless;
         key.keyCipher(rc4);
     }
@@ -87,6 +102,12 @@ public final class MppeReceiver {
                 }
                 discarding = false;
                 coherencyCount = count;
+                for (int changes = keyChangesToResynchronise(buffer, index, length); changes > 0; changes--) {
+                    key.change();
+                }
+                key.keyCipher(rc4);
+                rc4.process(buffer, index, length);
+                return Result.DECRYPTED;
             }
             if (flushed) {
                 key.change();
@@ -95,6 +116,48 @@ public final class MppeReceiver {
         }
         rc4.process(buffer, index, length);
         return Result.DECRYPTED;
+    }
+
+    /**
+     * How many key changes the flushed packet that ends a loss needs: one (the flush itself), or
+     * more when earlier flushed packets were lost as well, judged by which key makes the first
+     * octets an IPv4 datagram. See the class comment.
+     */
+    private int keyChangesToResynchronise(ByteBuf buffer, int index, int length) {
+        int octets = Math.min(length, probe.length);
+        if (octets < 5) {
+            return 1;
+        }
+        probeKey.copyFrom(key);
+        for (int changes = 1; changes <= 1 + MAX_EXTRA_KEY_CHANGES; changes++) {
+            probeKey.change();
+            probeKey.keyCipher(probeRc4);
+            buffer.getBytes(index, probe, 0, octets);
+            probeRc4.process(probe, 0, octets);
+            if (looksLikeIpv4(probe, octets, length)) {
+                return changes;
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * Protocol 0x21 (PFC) or 0x0021, then the start of an IPv4 header: version 4, a header length
+     * of at least 5 words, and a Total Length equal to what follows the protocol field.
+     */
+    private static boolean looksLikeIpv4(byte[] plain, int octets, int length) {
+        int protocolLength;
+        if ((plain[0] & 0xff) == 0x21) {
+            protocolLength = 1;
+        } else if (octets >= 6 && plain[0] == 0x00 && (plain[1] & 0xff) == 0x21) {
+            protocolLength = 2;
+        } else {
+            return false;
+        }
+        int versionAndLength = plain[protocolLength] & 0xff;
+        int totalLength = ((plain[protocolLength + 2] & 0xff) << 8) | (plain[protocolLength + 3] & 0xff);
+        return (versionAndLength & 0xf0) == 0x40 && (versionAndLength & 0x0f) >= 5
+                && totalLength == length - protocolLength;
     }
 
     /** Whether a stateful receiver waits for a flushed packet after a loss. */

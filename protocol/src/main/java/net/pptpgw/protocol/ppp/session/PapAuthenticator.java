@@ -11,8 +11,10 @@ import net.pptpgw.protocol.ppp.fsm.Termination;
 
 /**
  * PAP, authenticator side (RFC 1334 §2): waits for an Authenticate-Request, checks the password
- * and answers Ack or Nak. The peer retransmits; a duplicate Request after our Ack gets the same
- * Ack again (the first may have been lost). The wait is bounded by Restart timer × Max-Configure.
+ * and answers Ack or Nak. The peer retransmits; a duplicate Request after our Ack or Nak gets the
+ * same answer again (the first may have been lost), without counting as another attempt. With
+ * more than one attempt allowed, a new Request (a new Identifier, RFC 1334 §2.2.1) after a Nak is
+ * judged again. The wait is bounded by Restart timer × Max-Configure.
  */
 final class PapAuthenticator implements Authenticator<PapPacket> {
 
@@ -25,6 +27,7 @@ final class PapAuthenticator implements Authenticator<PapPacket> {
     private int attempts;
     private PppTimers.Timer deadline;
     private AuthenticateAck ack;
+    private AuthenticateNak nak;
 
     PapAuthenticator(AuthContext context, SecretsLookup secrets, int attemptsAllowed) {
         this.context = context;
@@ -53,6 +56,10 @@ final class PapAuthenticator implements Authenticator<PapPacket> {
             context.send(ack);
             return;
         }
+        if ((state == State.WAITING || state == State.FAILED) && nak != null && request.identifier() == nak.identifier()) {
+            context.send(nak);
+            return;
+        }
         if (state != State.WAITING) {
             return;
         }
@@ -69,7 +76,8 @@ final class PapAuthenticator implements Authenticator<PapPacket> {
             context.succeeded(Optional.of(user), Optional.empty());
             return;
         }
-        context.send(new AuthenticateNak(request.identifier(), Octets.utf8("Login incorrect")));
+        nak = new AuthenticateNak(request.identifier(), Octets.utf8("Login incorrect"));
+        context.send(nak);
         attempts++;
         if (attempts >= attemptsAllowed) {
             finish(State.FAILED);

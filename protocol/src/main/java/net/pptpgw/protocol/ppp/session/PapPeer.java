@@ -11,7 +11,10 @@ import net.pptpgw.protocol.ppp.session.PppSessionConfig.Credentials;
 
 /**
  * PAP, peer side (RFC 1334 §2.2): sends the Authenticate-Request and repeats it on the Restart
- * timer until an Ack or Nak for its Identifier arrives, at most Max-Configure times.
+ * timer until an Ack or Nak for its Identifier arrives, at most Max-Configure times. After a Nak,
+ * if {@link Credentials#retryPasswords} has another password, a new Authenticate-Request (new
+ * Identifier, RFC 1334 §2.2.1) carries it; the server decides whether it still listens. Otherwise
+ * the Nak ends the link.
  */
 final class PapPeer implements Authenticator<PapPacket> {
 
@@ -23,6 +26,7 @@ final class PapPeer implements Authenticator<PapPacket> {
     private AuthenticateRequest request;
     private int transmissions;
     private PppTimers.Timer timer;
+    private int retriesUsed;
 
     PapPeer(AuthContext context, Credentials credentials) {
         this.context = context;
@@ -60,6 +64,15 @@ final class PapPeer implements Authenticator<PapPacket> {
             case AuthenticateAck ack when ack.identifier() == request.identifier() -> {
                 finish(State.SUCCEEDED);
                 context.succeeded(Optional.empty(), Optional.empty());
+            }
+            case AuthenticateNak nak when nak.identifier() == request.identifier()
+                    && retriesUsed < credentials.retryPasswords().size() -> {
+                context.event("PAP Authenticate-Nak (" + nak.message().utf8() + "): retrying with the next password");
+                timer.cancel();
+                request = new AuthenticateRequest((request.identifier() + 1) & 0xff, Octets.utf8(credentials.user()),
+                        Octets.utf8(credentials.retryPasswords().get(retriesUsed++)));
+                transmissions = 0;
+                transmit();
             }
             case AuthenticateNak nak when nak.identifier() == request.identifier() -> {
                 finish(State.FAILED);

@@ -1,6 +1,7 @@
 package net.pptpgw.protocol.ppp.session;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
@@ -19,8 +20,10 @@ import net.pptpgw.protocol.ppp.fsm.LcpSettings;
  * @param localName our name in CHAP Challenges (server) — RFC 1994 §4.1 Name field
  * @param credentials the user name and password a client authenticates with
  * @param secrets the server's user database
- * @param authenticationAttempts Responses a server judges before it gives up: 1 means a single
- *     try, as pppd; more lets an MS-CHAPv2 peer retry (Failure with {@code R=1}, RFC 2759 §6)
+ * @param authenticationAttempts Responses (or PAP Authenticate-Requests) a server judges before it
+ *     gives up: 1 means a single try, as pppd; more lets the peer retry: MS-CHAP and MS-CHAPv2
+ *     Failures then say {@code R=1} with the next challenge in {@code C=} (RFC 2433, RFC 2759 §6),
+ *     CHAP-MD5 gets a new Challenge, PAP a new Authenticate-Request
  * @param echoInterval LCP Echo-Request period when nothing arrives (RFC 1661 §5.8); zero for none
  * @param echoFailures unanswered Echo-Requests after which the link is declared dead
  */
@@ -37,11 +40,27 @@ public record PppSessionConfig(
         Duration echoInterval,
         int echoFailures) {
 
-    /** A client's user name and password. */
-    public record Credentials(String user, String password) {
+    /**
+     * A client's user name and password.
+     *
+     * @param retryPasswords passwords to try, in order, after the server refused one but let us
+     *     retry (MS-CHAP/MS-CHAPv2 Failure with {@code R=1}, RFC 2433/2759 §6; a CHAP-MD5 or PAP
+     *     server that sends a new Challenge or accepts a new Authenticate-Request): what a user
+     *     typing the password again would give. Empty (the default): the first refusal ends the link.
+     */
+    public record Credentials(String user, String password, List<String> retryPasswords) {
         public Credentials {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
+            retryPasswords = List.copyOf(retryPasswords);
+        }
+
+        public Credentials(String user, String password) {
+            this(user, password, List.of());
+        }
+
+        public Credentials withRetryPasswords(String... passwords) {
+            return new Credentials(user, password, List.of(passwords));
         }
 
         @Override

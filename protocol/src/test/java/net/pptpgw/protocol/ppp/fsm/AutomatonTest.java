@@ -204,4 +204,47 @@ class AutomatonTest {
         vetoing.receive(new TerminateAck(0, Octets.EMPTY));
         assertThat(vetoing.termination()).map(Termination::cause).contains("test-veto");
     }
+
+    /** driveTo(OPENED) acknowledged ConfigureRequest(20, MRU 1500); the peer sends it again, having lost our Ack. */
+    @Test
+    void openedReacknowledgesARetransmissionOfTheRequestItAcknowledged() {
+        Rfc1661TransitionTableTest.driveTo(automaton, State.OPENED);
+        recorder.clear();
+        ConfigureRequest retransmission = new ConfigureRequest(20, List.of(new LcpOption.MaximumReceiveUnit(1500)));
+
+        automaton.receive(retransmission);
+
+        assertThat(recorder.visible).as("no tld, no scr: the layer stays up").containsExactly(Action.SCA);
+        assertThat(recorder.sent).containsExactly(new ConfigureAck(20, retransmission.options()));
+        assertThat(automaton.state()).isEqualTo(State.OPENED);
+    }
+
+    @Test
+    void openedRenegotiatesARequestWithANewIdentifierOrOtherOptions() {
+        Rfc1661TransitionTableTest.driveTo(automaton, State.OPENED);
+        recorder.clear();
+        automaton.receive(new ConfigureRequest(21, List.of(new LcpOption.MaximumReceiveUnit(1500))));
+        assertThat(recorder.visible).as("RFC 1661 §4.1 RCR+ in Opened").containsExactly(Action.TLD, Action.SCR, Action.SCA);
+        assertThat(automaton.state()).isEqualTo(State.ACK_SENT);
+
+        automaton.receive(new ConfigureAck(lastRequest().identifier(), lastRequest().options()));
+        assertThat(automaton.state()).isEqualTo(State.OPENED);
+        recorder.clear();
+        automaton.receive(new ConfigureRequest(21, List.of(new LcpOption.MaximumReceiveUnit(1400))));
+        assertThat(recorder.visible).as("same Identifier, other options: a new request")
+                .containsExactly(Action.TLD, Action.SCR, Action.SCA);
+    }
+
+    @Test
+    void aRequestAnsweredWithANakIsNotReacknowledged() {
+        Rfc1661TransitionTableTest.driveTo(automaton, State.OPENED);
+        ConfigureRequest bad = new ConfigureRequest(30, List.of(new LcpOption.Raw(ScriptedPolicy.UNACCEPTABLE_TYPE, Octets.EMPTY)));
+        automaton.receive(bad);
+        assertThat(automaton.state()).isEqualTo(State.REQ_SENT);
+        recorder.clear();
+
+        automaton.receive(new ConfigureRequest(20, List.of(new LcpOption.MaximumReceiveUnit(1500))));
+        assertThat(recorder.visible).as("RCR+ in Req-Sent").containsExactly(Action.SCA);
+        assertThat(automaton.state()).isEqualTo(State.ACK_SENT);
+    }
 }

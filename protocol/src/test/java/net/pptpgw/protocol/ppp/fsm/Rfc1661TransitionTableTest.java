@@ -266,7 +266,8 @@ class Rfc1661TransitionTableTest {
             case OPEN -> automaton.open();
             case CLOSE -> automaton.close(Termination.of(Termination.ADMINISTRATIVE_CLOSE, "test"));
             case TIMEOUT_WITH_COUNTER, TIMEOUT_EXPIRED -> automaton.timeout();
-            case RECEIVE_CONFIGURE_REQUEST_GOOD -> automaton.receive(goodRequest());
+            // A new Identifier: the same request again would be a retransmission, which Opened re-acknowledges.
+            case RECEIVE_CONFIGURE_REQUEST_GOOD -> automaton.receive(goodRequest(26));
             case RECEIVE_CONFIGURE_REQUEST_BAD -> automaton.receive(new ConfigureRequest(21,
                     List.of(new LcpOption.Raw(ScriptedPolicy.UNACCEPTABLE_TYPE, Octets.EMPTY))));
             case RECEIVE_CONFIGURE_ACK -> automaton.receive(ackOfLastRequest(automaton));
@@ -282,7 +283,11 @@ class Rfc1661TransitionTableTest {
     }
 
     private static ConfigureRequest goodRequest() {
-        return new ConfigureRequest(20, List.of(new LcpOption.MaximumReceiveUnit(1500)));
+        return goodRequest(20);
+    }
+
+    private static ConfigureRequest goodRequest(int identifier) {
+        return new ConfigureRequest(identifier, List.of(new LcpOption.MaximumReceiveUnit(1500)));
     }
 
     private static ControlPacket ackOfLastRequest(OptionNegotiationAutomaton automaton) {

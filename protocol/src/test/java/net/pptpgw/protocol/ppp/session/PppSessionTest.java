@@ -99,6 +99,8 @@ class PppSessionTest {
         for (int i = 0; i < count; i++) {
             byte[] packet = new byte[20 + 40 + i % 50];
             packet[0] = 0x45;
+            packet[2] = (byte) (packet.length >> 8); // Total Length: the MPPE receiver's resynchronisation checks it
+            packet[3] = (byte) packet.length;
             byte[] text = ("packet-" + source + "-" + i).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(text, 0, packet, 20, text.length);
             packets.add(packet);
