@@ -299,6 +299,12 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
                 // (§2.16 No-Resource). Busy (result 4) would claim a busy signal on a dialled line.
                 refuseCall(request, OutgoingCallResult.GENERAL_ERROR, GeneralErrorCode.NO_RESOURCE, refused.tag());
             case CallTable.Allocated(Call call) -> {
+                String refusal = admit(call);
+                if (refusal != null) {
+                    plane.calls().release(call);
+                    refuseCall(request, OutgoingCallResult.GENERAL_ERROR, GeneralErrorCode.NO_RESOURCE, refusal);
+                    return;
+                }
                 callsByPeerCallId.put(request.callId(), call);
                 send(new OutgoingCallReply(call.callId(), request.callId(), OutgoingCallResult.CONNECTED,
                         GeneralErrorCode.NONE, 0, connectSpeed, config.receiveWindowSize(),
@@ -313,6 +319,34 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
                 }
             }
         }
+    }
+
+    private String admit(Call call) {
+        try {
+            return plane.listener().admitCall(call);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call listener failed admitting call " + call.callId(), e);
+            return "listener-failed";
+        }
+    }
+
+    /**
+     * Ends {@code call} from our side (RFC 2637 §2.13): a Call-Disconnect-Notify with
+     * {@code result}, then the call is released as if the PNS had cleared it. What a PPP session
+     * that ended calls, from any thread; nothing happens if the call is already gone.
+     */
+    public static void disconnect(Call call, CallDisconnectResult result, CallClearCause cause) {
+        ControlConnectionHandler handler = call.controlChannel().pipeline().get(ControlConnectionHandler.class);
+        if (handler == null || handler.ctx == null) {
+            return; // the connection has closed: its calls were released with it
+        }
+        handler.ctx.executor().execute(() -> {
+            if (handler.callsByPeerCallId.get(call.peerCallId()) != call) {
+                return;
+            }
+            handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
+            handler.releaseCall(call, cause);
+        });
     }
 
     private void refuseCall(OutgoingCallRequest request, OutgoingCallResult result, GeneralErrorCode error, String reason) {
