@@ -69,10 +69,10 @@ public final class IpDataPlane implements TunPacketHandler, AutoCloseable {
     /**
      * Opens TUN {@code name} in the calling thread's network namespace, gives it
      * {@code localAddress} (the server's end of every PPP link), MTU {@code mtu}, routes every
-     * pool range to it, brings it up and starts reading on {@code loop}.
+     * pool range to it and brings it up. Packets flow once {@link #start} names the event loop.
      */
     public static IpDataPlane open(String name, Inet4Address localAddress, int mtu, AddressPool pool,
-            IoEventLoop loop, MeterRegistry meters) throws IOException {
+            MeterRegistry meters) throws IOException {
         TunDevice device = TunDevice.open(name);
         try {
             TunQueue queue = device.queue(0);
@@ -83,19 +83,32 @@ public final class IpDataPlane implements TunPacketHandler, AutoCloseable {
             for (String prefix : routes(pool)) {
                 ip.addRoute(prefix, device.name());
             }
-            IpDataPlane plane = new IpDataPlane(pool, meters, queue::writeAndFlush, device);
-            queue.register(loop, TunQueue.Options.defaults().withHeadroom(HEADROOM), plane).sync();
             LOG.log(Level.INFO, () -> "TUN " + device.name() + " up: " + localAddress.getHostAddress() + ", mtu " + mtu
                     + ", routes " + routes(pool));
-            return plane;
+            return new IpDataPlane(pool, meters, packet -> writeToTun(queue, packet), device);
         } catch (IOException | RuntimeException e) {
             device.close();
             throw e;
-        } catch (InterruptedException e) {
-            device.close();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the TUN", e);
         }
+    }
+
+    private static boolean writeToTun(TunQueue queue, ByteBuf packet) {
+        if (queue.eventLoop() == null) {
+            packet.release(); // not started yet
+            return false;
+        }
+        return queue.writeAndFlush(packet);
+    }
+
+    /**
+     * Starts reading the TUN on {@code loop}, which must be the GRE socket's (an epoll loop):
+     * sessions and the address array are then touched by that one thread.
+     */
+    public void start(IoEventLoop loop) throws InterruptedException {
+        if (device == null) {
+            throw new IllegalStateException("no TUN of its own");
+        }
+        device.queue(0).register(loop, TunQueue.Options.defaults().withHeadroom(HEADROOM), this).sync();
     }
 
     /** The interface name, or null without a TUN of its own. */

@@ -67,10 +67,12 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
         this.metrics = new SessionMetrics(meters);
         this.random = random;
         this.allocator = allocator;
-        if (pool.lookup(net.pptpgw.concentrator.Ipv4.toInt(policy.localAddress())) >= 0) {
+        int local = pool.lookup(net.pptpgw.concentrator.Ipv4.toInt(policy.localAddress()));
+        if (local >= 0 && !pool.isAllocated(local) && pool.reserve(policy.localAddress()).isEmpty()) {
             throw new IllegalArgumentException("the local address " + policy.localAddress().getHostAddress()
-                    + " is in the pool: a client could be given the server's own address");
+                    + " is in the pool and cannot be reserved");
         }
+        // (A local address inside the pool is reserved for good: no client is given the server's own.)
         for (int i = 0; i < CallTable.CALL_ID_SPACE; i++) {
             heldAddress.set(i, -1);
         }
