@@ -127,6 +127,16 @@ class MssClampTest {
         return packet;
     }
 
+    /** {@code packet} with its TCP checksum recomputed (after a test changed an address). */
+    static byte[] withChecksum(byte[] packet) {
+        packet[36] = 0;
+        packet[37] = 0;
+        int checksum = ~sum(packet, 20, packet.length - 20, pseudoHeader(packet)) & 0xFFFF;
+        packet[36] = (byte) (checksum >> 8);
+        packet[37] = (byte) checksum;
+        return packet;
+    }
+
     static boolean tcpChecksumOk(byte[] packet) {
         int ihl = (packet[0] & 0x0F) * 4;
         return (sum(packet, ihl, packet.length - ihl, pseudoHeader(packet)) & 0xFFFF) == 0xFFFF;
