@@ -344,8 +344,9 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
             if (handler.callsByPeerCallId.get(call.peerCallId()) != call) {
                 return;
             }
-            handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
+            // Released before the write: a write may run queued tasks (another disconnect of this call).
             handler.releaseCall(call, cause);
+            handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
         });
     }
 
