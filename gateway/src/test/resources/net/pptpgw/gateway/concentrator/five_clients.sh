@@ -14,10 +14,11 @@ set -euo pipefail
 JAVA=$1; RELAY=$2; WORK=$3
 SRV=pg-cc-srv; HST=pg-cc-hst
 CLIENTS="1 2 3 4 5 6"
-pids=()
 namespaces() { echo $SRV $HST; for n in $CLIENTS; do echo pg-cc-cli$n; done; }
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Only this shell's live jobs: a stored PID of a job that ended may by now be another
+    # process's, or a thread of the JVM running this script (threads share the PID space).
+    for pid in $(jobs -p); do kill "$pid" 2>/dev/null || true; done
     for ns in $(namespaces); do
         for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
     done
@@ -94,13 +95,11 @@ printf 'not the password\n' > "$WORK/password6"
 
 ip netns exec $SRV tshark -q -i pg-br -f 'ip proto 47' -w "$WORK/gre.pcap" > "$WORK/tshark.out" 2>&1 &
 capture=$!
-pids+=($capture)
 ip netns exec $SRV $JAVA concentrator --listen 192.0.2.1 --pool 10.88.0.10-10.88.0.20 --pool 10.88.1.0/29 \
     --local-address 10.88.0.1 --secrets "$WORK/chap-secrets" --name pptpd --auth mschapv2,pap --mppe allow \
     --mppe-bits 128 --dns 198.51.100.53 --tun pgcc%d --metrics 127.0.0.1:9724 --lcp-echo-interval 10s \
     > "$WORK/concentrator.log" 2>&1 &
 concentrator=$!
-pids+=($concentrator)
 wait_log "$WORK/concentrator.log" 'stop with SIGTERM' 30
 sleep 1 # tshark is listening by now too
 
@@ -110,7 +109,6 @@ client() { # client N AUTH_ARGS...
         --role client --user u$n --password-file $WORK/password$n --tun pgcli%d $* --log-file $WORK/client$n.log \
         --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" > "$WORK/client$n.out" 2>&1 &
     client_pid[$n]=$!
-    pids+=($!)
 }
 declare -a client_pid
 client 1 --auth mschapv2 --mppe require --mppe-bits 128 --stateless
@@ -143,7 +141,6 @@ for n in 1 2 3 4 5; do ip netns exec pg-cc-cli$n ping -c 3 -W 3 198.51.100.2 | g
 echo "--- iperf3, all five at once, bounded"
 for n in 1 2 3 4 5; do
     ip netns exec $HST iperf3 -s -1 -p 520$n > "$WORK/iperf-server$n.out" 2>&1 &
-    pids+=($!)
 done
 sleep 1
 iperf=()
