@@ -154,8 +154,9 @@ public final class ConcentratorCommand implements Callable<Integer> {
             description = "MPPE key lengths allowed, strongest preferred: 128, 56, 40 (default: ${DEFAULT-VALUE}).")
     List<String> mppeBits;
 
-    @Option(names = "--mppe-modes", paramLabel = "MODE", split = ",", defaultValue = "stateless,stateful",
-            description = "MPPE modes allowed, preferred first: stateless, stateful (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mppe-modes", paramLabel = "MODE", split = ",", defaultValue = "stateless",
+            description = "MPPE modes allowed, preferred first: stateless, stateful (default: ${DEFAULT-VALUE}, "
+                    + "as pppd: stateful mode needs a resynchronisation after every lost packet).")
     List<String> mppeModes;
 
     @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",",

@@ -146,6 +146,17 @@ class ConcentratorCommandTest {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> main.execute("concentrator",
                 "--listen", "127.0.0.1:" + port, "--pool", "10.0.0.10-10.0.0.250", "--secrets", secrets.toString(),
                 "--metrics", "127.0.0.1:" + metricsPort, "--echo-interval", "60s", "--tun", "pgcmd%d"), server);
+        try {
+            servesARealClient(command, exit, inside, port, metricsPort, err);
+        } finally {
+            command.requestStop(); // whatever failed, the namespace's thread must get its command back
+            exit.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(command.sessions().size()).isZero();
+    }
+
+    private void servesARealClient(ConcentratorCommand command, CompletableFuture<Integer> exit,
+            NetworkNamespace inside, int port, int metricsPort, StringWriter err) throws Exception {
         InetSocketAddress bound = command.awaitRunning(Duration.ofSeconds(20));
         assertThat(bound).as("command running; stderr: %s", err).isEqualTo(new InetSocketAddress("127.0.0.1", port));
         try (PptpTestClient client = inside(inside, () -> new PptpTestClient(bound))) {
@@ -157,8 +168,13 @@ class ConcentratorCommandTest {
             assertThat(ocrp.peerCallId()).isEqualTo(0x1234);
             assertThat(ocrp.callId()).isNotZero();
 
-            String metrics = inside(inside, () -> scrape(metricsPort));
-            // The call holds an address (and the server its own, the pool's first) and its PPP session negotiates.
+            // The call holds an address (and the server its own, the pool's first) and its PPP
+            // session negotiates; the GRE state and the session are made on the GRE loop, so wait for them.
+            String metrics = "";
+            for (int i = 0; i < 100 && !metrics.contains("pptp_sessions{state=\"establish\"} 1.0"); i++) {
+                Thread.sleep(100);
+                metrics = inside(inside, () -> scrape(metricsPort));
+            }
             assertThat(metrics).contains("pptp_control_connections{state=\"established\"} 1.0",
                     "pptp_calls_active 1.0", "pptp_gre_sessions 1.0", "pptp_pool_allocated 2.0",
                     "pptp_sessions{state=\"establish\"} 1.0");
@@ -175,7 +191,6 @@ class ConcentratorCommandTest {
             assertThat(client.next()).isEqualTo("closed");
         }
         assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isZero();
-        assertThat(command.sessions().size()).isZero();
     }
 
     /** Runs {@code task} on the namespace's thread: the sockets it opens belong to the namespace. */

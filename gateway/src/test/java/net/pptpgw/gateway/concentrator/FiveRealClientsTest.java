@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The concentrator's end-to-end test (issue 5), root only: {@code pptp-gateway concentrator} in
  * namespace {@code pg-cc-srv}, five real {@code pptp --nolaunchpppd} clients in {@code pg-cc-cli1..5}
  * with {@code pptp-gateway ppp} as their PPP, a host namespace {@code pg-cc-hst} behind the
- * concentrator's TUN. MS-CHAPv2 + MPPE-128 for four (stateless and stateful, one user with a
- * fixed address from chap-secrets), PAP without MPPE for the fifth. Each client pings the host and
+ * concentrator's TUN. MS-CHAPv2 + MPPE-128 (stateless) for four (one user with a fixed address
+ * from chap-secrets), PAP without MPPE for the fifth. Each client pings the host and
  * runs iperf3 to it (bounded, all at once); every client has its own address; tshark on the GRE
  * link finds no malformed frame. Then a wrong password (E=691, the call and its address
  * released), a client hanging up (its session, call and address released) and SIGTERM (every

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Five real `pptp --nolaunchpppd` clients, each in its own namespace with `pptp-gateway ppp` as its
 # PPP client, against `pptp-gateway concentrator` in a namespace of its own; a host namespace sits
-# behind the concentrator's TUN. Clients 1-4: MS-CHAPv2 + MPPE-128 (1, 2 stateless, 3, 4
-# stateful; user u3 has the fixed address 10.88.1.3 in chap-secrets); client 5: PAP without
+# behind the concentrator's TUN. Clients 1-4: MS-CHAPv2 + MPPE-128 (stateless, the mode the
+# concentrator allows by default; user u3 has the fixed address 10.88.1.3 in chap-secrets); client 5: PAP without
 # MPPE, which the policy (--mppe allow) permits. Each client's kernel pings the host and runs a
 # bounded iperf3 TCP test to it, all five at once. Then: tshark on the GRE link finds no
 # malformed frame; a sixth client with a wrong password gets MS-CHAPv2's E=691 and its call and
@@ -113,8 +113,8 @@ client() { # client N AUTH_ARGS...
 declare -a client_pid
 client 1 --auth mschapv2 --mppe require --mppe-bits 128 --stateless
 client 2 --auth mschapv2 --mppe require --mppe-bits 128 --stateless
-client 3 --auth mschapv2 --mppe require --mppe-bits 128
-client 4 --auth mschapv2 --mppe require --mppe-bits 128
+client 3 --auth mschapv2 --mppe require --mppe-bits 128 --stateless
+client 4 --auth mschapv2 --mppe require --mppe-bits 128 --stateless
 client 5 --auth pap --mppe deny
 
 for n in 1 2 3 4 5; do wait_log "$WORK/client$n.log" 'TUN .* up' 60 || { cat "$WORK/client$n.log" "$WORK/concentrator.log"; exit 1; }; done
@@ -130,7 +130,7 @@ done
 echo "addresses:$addresses"
 test "$(echo $addresses | tr ' ' '\n' | sort -u | wc -l)" = 5
 grep -q 'TUN pgcli0 up: 10.88.1.3 peer' "$WORK/client3.log"
-for n in 1 2 3 4; do grep -q 'MPPE 128-bit' "$WORK/client$n.log"; done
+for n in 1 2 3 4; do grep -q 'MPPE 128-bit stateless' "$WORK/client$n.log"; done
 grep -q 'no MPPE' "$WORK/client5.log"
 expect_metric 'pptp_sessions{state="up"}' 5.0
 expect_metric 'pptp_pool_allocated' 5.0
