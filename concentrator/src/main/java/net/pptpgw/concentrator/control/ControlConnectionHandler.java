@@ -340,14 +340,18 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
         if (handler == null || handler.ctx == null) {
             return; // the connection has closed: its calls were released with it
         }
-        handler.ctx.executor().execute(() -> {
-            if (handler.callsByPeerCallId.get(call.peerCallId()) != call) {
-                return;
-            }
-            // Released before the write: a write may run queued tasks (another disconnect of this call).
-            handler.releaseCall(call, cause);
-            handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
-        });
+        try {
+            handler.ctx.executor().execute(() -> {
+                if (handler.callsByPeerCallId.get(call.peerCallId()) != call) {
+                    return;
+                }
+                // Released before the write: a write may run queued tasks (another disconnect of this call).
+                handler.releaseCall(call, cause);
+                handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The server is shutting down: its shutdown disconnects and releases every call itself.
+        }
     }
 
     private void refuseCall(OutgoingCallRequest request, OutgoingCallResult result, GeneralErrorCode error, String reason) {

@@ -295,7 +295,11 @@ class SessionFactoryTest {
         // TUN -> client: found by address, encrypted in place.
         byte[] toClient = Packets.ipv4(17, Packets.address(198, 51, 100, 2), Packets.address(10, 88, 0, 10),
                 new byte[] {9, 9, 9});
-        assertThat(ip.toSessions(withHeadroom(toClient))).isNull();
+        ByteBuf fromTun = withHeadroom(toClient);
+        assertThat(ip.toSessions(fromTun)).isNull();
+        // Built in place: PPP, MPPE (and then GRE) headers went into the TUN read's headroom.
+        assertThat(link.toClient.peekLast()).isSameAs(fromTun);
+        assertThat(fromTun.readerIndex()).isGreaterThanOrEqualTo(net.pptpgw.protocol.gre.GreHeader.MAX_LENGTH);
         pump(link, client, true);
         assertThat(client.received).singleElement().satisfies(p -> assertThat(bytes(p)).isEqualTo(toClient));
         assertThat(factory.sessions().list().getFirst().packetsIn()).isEqualTo(1);
