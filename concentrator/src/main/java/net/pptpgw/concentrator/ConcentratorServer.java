@@ -85,6 +85,11 @@ public final class ConcentratorServer implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.plane = new ControlPlane(config, meters, new CallListener() {
             @Override
+            public String admitCall(Call call) {
+                return ConcentratorServer.this.listener.admitCall(call);
+            }
+
+            @Override
             public void callEstablished(Call call) {
                 if (dataPlane != null) {
                     dataPlane.callEstablished(call);

@@ -17,7 +17,15 @@ import net.pptpgw.concentrator.auth.ChapSecrets;
 import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.call.CallListener;
 import net.pptpgw.concentrator.data.GreConfig;
-import net.pptpgw.concentrator.data.PppLinkFactory;
+import net.pptpgw.concentrator.ip.IpDataPlane;
+import net.pptpgw.concentrator.session.SessionFactory;
+import net.pptpgw.concentrator.session.SessionPolicy;
+import net.pptpgw.concentrator.session.Sessions;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
+import io.netty.channel.IoEventLoop;
+import java.util.Locale;
 import net.pptpgw.concentrator.pool.AddressPool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,9 +39,9 @@ import picocli.CommandLine.Spec;
  * on TCP and the GRE data plane on a raw socket until SIGTERM or SIGINT, then shuts down as a PAC
  * should: Call-Disconnect-Notify for every call and Stop-Control-Connection-Request to every peer.
  *
- * <p>The PPP engine is not plugged in yet: GRE frames of established calls reach
- * {@link PppLinkFactory#DISCARD}. The address pool and the secrets file are read and checked at
- * start so that a broken configuration fails now, not at the first session.
+ * <p>Every call gets a PPP session in the server role ({@link SessionFactory}): authentication
+ * against {@code --secrets}, an address from {@code --pool} (or the user's fixed one), MPPE as
+ * {@code --mppe} says, and its IP through one TUN ({@code --tun}) the pool is routed to.
  */
 @Command(
         name = "concentrator",
@@ -44,11 +52,12 @@ import picocli.CommandLine.Spec;
                     + "gives every call a call ID and carries its enhanced GRE on one raw socket. "
                     + "Runs until SIGTERM/SIGINT, then ends every call and control connection.",
             "",
-            "PPP sessions: next release. Calls are set up and their GRE is received and acknowledged, "
-                    + "but PPP frames are discarded: no client gets a working tunnel yet. --pool and "
-                    + "--secrets are read and checked at start for the sessions to come.",
+            "Every call gets a PPP session: the client authenticates against --secrets (--auth), gets an "
+                    + "address from --pool (or its fixed one from --secrets), MPPE as --mppe says, and its IP "
+                    + "goes through the TUN --tun, to which the pool is routed.",
             "",
-            "Needs CAP_NET_RAW for the GRE socket (or --no-gre), and CAP_NET_BIND_SERVICE for port 1723.",
+            "Needs CAP_NET_RAW for the GRE socket and CAP_NET_ADMIN for the TUN (or --no-gre: control plane "
+                    + "only), and CAP_NET_BIND_SERVICE for port 1723.",
             ""},
         footer = {"", "Exit status: 2 for a configuration error; after SIGTERM/SIGINT the JVM's 143/130, "
                 + "once every peer has been sent its Stop-Control-Connection-Request.",
@@ -118,10 +127,63 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
 
+    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "pptpgw%d",
+            description = "TUN interface every session's IP goes through; the pool is routed to it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String tun;
+
+    @Option(names = "--tun-mtu", paramLabel = "BYTES",
+            description = "MTU of the TUN (default: 1396, a 1400-octet MRU less MPPE's 4).")
+    Integer tunMtu;
+
+    @Option(names = "--local-address", paramLabel = "A.B.C.D",
+            description = "Our end of every PPP link and the TUN's address (default: the pool's first "
+                    + "address, then kept from clients).")
+    String localAddress;
+
+    @Option(names = "--auth", paramLabel = "METHOD", split = ",", defaultValue = "mschapv2,mschap",
+            description = "Authentication asked of clients, preferred first: mschapv2, mschap, chap, pap "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> auth;
+
+    @Option(names = "--mppe", paramLabel = "POLICY", defaultValue = "require",
+            description = "MPPE encryption: require, allow or deny (default: ${DEFAULT-VALUE}).")
+    String mppe;
+
+    @Option(names = "--mppe-bits", paramLabel = "BITS", split = ",", defaultValue = "128",
+            description = "MPPE key lengths allowed, strongest preferred: 128, 56, 40 (default: ${DEFAULT-VALUE}).")
+    List<String> mppeBits;
+
+    @Option(names = "--mppe-modes", paramLabel = "MODE", split = ",", defaultValue = "stateless",
+            description = "MPPE modes allowed, preferred first: stateless, stateful (default: ${DEFAULT-VALUE}, "
+                    + "as pppd: stateful mode needs a resynchronisation after every lost packet).")
+    List<String> mppeModes;
+
+    @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",",
+            description = "DNS servers offered to clients (at most two).")
+    List<String> dns = List.of();
+
+    @Option(names = "--wins", paramLabel = "A.B.C.D", split = ",",
+            description = "WINS (NBNS) servers offered to clients (at most two).")
+    List<String> wins = List.of();
+
+    @Option(names = "--lcp-echo-interval", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+            description = "LCP Echo-Request period on a silent PPP link, 0 for none (default: 10s).")
+    Duration lcpEchoInterval;
+
+    @Option(names = "--lcp-echo-failures", paramLabel = "N",
+            description = "Unanswered LCP Echo-Requests that end a session (default: 3).")
+    Integer lcpEchoFailures;
+
+    @Option(names = "--auth-attempts", paramLabel = "N",
+            description = "MS-CHAPv2 responses judged before a session ends (default: 1).")
+    Integer authAttempts;
+
     /** SIGTERM/SIGINT through a shutdown hook; the tests stop a running command with it too. */
     private final StopSignal stop = new StopSignal("concentrator");
     private volatile InetSocketAddress boundAddress;
     private volatile MetricsEndpoint metricsEndpoint;
+    private volatile SessionFactory sessions;
     private final CountDownLatch running = new CountDownLatch(1);
 
     /** The control plane's settings from the flags; a bad value is a {@link ParameterException} naming its flag. */
@@ -174,19 +236,127 @@ public final class ConcentratorCommand implements Callable<Integer> {
         }
     }
 
+    /** The PPP session policy from the flags; needs the pool for its default local address. */
+    public SessionPolicy sessionPolicy(AddressPool pool) {
+        Inet4Address local;
+        if (localAddress != null) {
+            local = Ipv4.parse(localAddress);
+            if (local == null) {
+                throw error("--local-address", "'" + localAddress + "' is not an IPv4 address");
+            }
+        } else {
+            local = pool.address(0);
+        }
+        List<AuthenticationMethod> methods = auth.stream().map(this::method).toList();
+        CcpSettings ccp = ccp();
+        SessionPolicy defaults = SessionPolicy.defaults(name, local);
+        List<Inet4Address> dnsServers = addresses("--dns", dns);
+        List<Inet4Address> winsServers = addresses("--wins", wins);
+        try {
+            return new SessionPolicy(name, local, methods, ccp, dnsServers, winsServers,
+                    lcpEchoInterval == null ? defaults.echoInterval() : lcpEchoInterval,
+                    lcpEchoFailures == null ? defaults.echoFailures() : lcpEchoFailures,
+                    authAttempts == null ? defaults.authenticationAttempts() : authAttempts);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            String flag = message.contains("MPPE") ? "--mppe" : message.contains("DNS") ? "--dns/--wins"
+                    : message.contains("authentication method") ? "--auth" : "--lcp-echo-failures/--auth-attempts";
+            throw error(flag, message);
+        }
+    }
+
+    private AuthenticationMethod method(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
+            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
+            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
+            case "pap" -> AuthenticationMethod.PAP;
+            default -> throw error("--auth", "'" + text + "' is not one of mschapv2, mschap, chap, pap");
+        };
+    }
+
+    private CcpSettings ccp() {
+        CcpSettings.Mppe policy = switch (mppe.strip().toLowerCase(Locale.ROOT)) {
+            case "require" -> CcpSettings.Mppe.REQUIRE;
+            case "allow" -> CcpSettings.Mppe.ALLOW;
+            case "deny" -> CcpSettings.Mppe.DENY;
+            default -> throw error("--mppe", "'" + mppe + "' is not one of require, allow, deny");
+        };
+        if (policy == CcpSettings.Mppe.DENY) {
+            return CcpSettings.deny();
+        }
+        List<MppeStrength> strengths = mppeBits.stream().map(bits -> switch (bits.strip()) {
+            case "128" -> MppeStrength.BITS_128;
+            case "56" -> MppeStrength.BITS_56;
+            case "40" -> MppeStrength.BITS_40;
+            default -> throw error("--mppe-bits", "'" + bits + "' is not one of 128, 56, 40");
+        }).toList();
+        List<CcpSettings.Mode> modes = mppeModes.stream().map(mode -> switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "stateless" -> CcpSettings.Mode.STATELESS;
+            case "stateful" -> CcpSettings.Mode.STATEFUL;
+            default -> throw error("--mppe-modes", "'" + mode + "' is not one of stateless, stateful");
+        }).toList();
+        try {
+            return new CcpSettings(policy, strengths, modes);
+        } catch (IllegalArgumentException e) {
+            throw error("--mppe-bits/--mppe-modes", e.getMessage());
+        }
+    }
+
+    private List<Inet4Address> addresses(String flag, List<String> texts) {
+        return texts.stream().map(text -> {
+            Inet4Address address = Ipv4.parse(text.strip());
+            if (address == null) {
+                throw error(flag, "'" + text + "' is not an IPv4 address");
+            }
+            return address;
+        }).toList();
+    }
+
     @Override
     public Integer call() throws Exception {
         ConcentratorConfig config = config();
         AddressPool pool = pool();
         ChapSecrets users = secrets();
+        if (!noGre && pool == null) {
+            throw error("--pool", "PPP sessions need addresses: give at least one range (or --no-gre)");
+        }
+        if (!noGre && users == null) {
+            throw error("--secrets", "PPP sessions need a chap-secrets file (or --no-gre)");
+        }
+        SessionPolicy policy = noGre ? null : sessionPolicy(pool);
+        int mtu = tunMtu == null ? IpDataPlane.DEFAULT_MTU : tunMtu;
+        if (mtu < 576 || mtu > 1500) {
+            throw error("--tun-mtu", mtu + " is not in 576..1500");
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        IpDataPlane ip = null;
+        SessionFactory sessions = null;
+        ConcentratorServer server;
+        if (noGre) {
+            server = new ConcentratorServer(config, registry, CallListener.NONE);
+        } else {
+            try {
+                ip = IpDataPlane.open(tun, policy.localAddress(), mtu, pool, registry);
+            } catch (IOException e) {
+                throw error("--tun", "cannot set up TUN '" + tun + "': " + e.getMessage());
+            }
+            try {
+                sessions = new SessionFactory(policy, pool, users, ip, registry);
+            } catch (IllegalArgumentException e) {
+                ip.close();
+                throw error("--local-address", e.getMessage());
+            }
+            server = new ConcentratorServer(config, registry, sessions, GreConfig.defaults(), sessions);
+        }
+        this.sessions = sessions;
         stop.arm();
-        ConcentratorServer server = noGre ? new ConcentratorServer(config, registry, CallListener.NONE)
-                : new ConcentratorServer(config, registry, CallListener.NONE, GreConfig.defaults(),
-                        PppLinkFactory.DISCARD);
         try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, registry)) {
             metricsEndpoint = endpoint;
             boundAddress = server.start();
+            if (ip != null) {
+                ip.start((IoEventLoop) server.dataPlane().eventLoop());
+            }
             LOG.log(System.Logger.Level.INFO, "concentrator on {0} ({1}); pool {2}; {3}{4}; stop with SIGTERM or SIGINT",
                     boundAddress, noGre ? "control plane only" : "control and GRE",
                     pool == null ? "none" : pool.size() + " addresses",
@@ -199,6 +369,9 @@ public final class ConcentratorCommand implements Callable<Integer> {
         } finally {
             // CDN + StopCCRQ to every peer before the metrics go away.
             server.close();
+            if (ip != null) {
+                ip.close();
+            }
             running.countDown(); // a failed start must not leave awaitRunning waiting
             stop.stopped();
         }
@@ -208,6 +381,12 @@ public final class ConcentratorCommand implements Callable<Integer> {
     /** Waits until the listener is bound; the bound address, or null if the start failed or timed out. */
     InetSocketAddress awaitRunning(Duration timeout) throws InterruptedException {
         return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? boundAddress : null;
+    }
+
+    /** The live sessions once running; null with --no-gre. */
+    Sessions sessions() {
+        SessionFactory factory = sessions;
+        return factory == null ? null : factory.sessions();
     }
 
     MetricsEndpoint metricsEndpoint() {

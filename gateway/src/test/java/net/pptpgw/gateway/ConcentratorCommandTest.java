@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.pptpgw.concentrator.ConcentratorConfig;
+import net.pptpgw.linux.IpCommand;
+import net.pptpgw.linux.NetworkNamespace;
 import net.pptpgw.protocol.pptp.CallDisconnectNotify;
 import net.pptpgw.protocol.pptp.CallDisconnectResult;
 import net.pptpgw.protocol.pptp.GeneralErrorCode;
@@ -96,7 +98,8 @@ class ConcentratorCommandTest {
         assertThat(Main.commandLine().setOut(new PrintWriter(out)).execute("concentrator", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: pptp-gateway concentrator", "--listen=ADDR[:PORT]",
                 "--pool=RANGE", "--secrets=FILE", "--metrics=HOST:PORT", "--max-calls=N", "--no-gre",
-                "PPP sessions: next release", "SIGTERM");
+                "--tun=NAME", "--auth=METHOD", "--mppe=POLICY", "--mppe-bits=BITS", "--dns=A.B.C.D",
+                "--wins=A.B.C.D", "--local-address=A.B.C.D", "Every call gets a PPP session", "SIGTERM");
         // The defaults the help promises are the ones the configuration really has.
         ConcentratorConfig defaults = ConcentratorConfig.defaults();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains(
@@ -119,6 +122,20 @@ class ConcentratorCommandTest {
      */
     @Test
     void servesARealClientAndShutsDownCleanly() throws Exception {
+        // In a namespace of its own: the command makes a TUN and routes the pool to it.
+        String namespace = "pg-cc-cmd-" + ProcessHandle.current().pid();
+        IpCommand.inCallerNamespace().run("netns", "add", namespace);
+        try (NetworkNamespace server = NetworkNamespace.enter(namespace);
+                NetworkNamespace client = NetworkNamespace.enter(namespace)) {
+            IpCommand.inNamespace(namespace).linkUp("lo");
+            servesARealClientAndShutsDownCleanly(server, client);
+        } finally {
+            IpCommand.inCallerNamespace().run("netns", "del", namespace);
+        }
+    }
+
+    private void servesARealClientAndShutsDownCleanly(NetworkNamespace server, NetworkNamespace inside)
+            throws Exception {
         int port = freePort();
         int metricsPort = freePort();
         Path secrets = Files.writeString(dir.resolve("chap-secrets"), "* * guest\n");
@@ -128,10 +145,21 @@ class ConcentratorCommandTest {
         ConcentratorCommand command = (ConcentratorCommand) main.getSubcommands().get("concentrator").getCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> main.execute("concentrator",
                 "--listen", "127.0.0.1:" + port, "--pool", "10.0.0.10-10.0.0.250", "--secrets", secrets.toString(),
-                "--metrics", "127.0.0.1:" + metricsPort, "--echo-interval", "60s"));
+                "--metrics", "127.0.0.1:" + metricsPort, "--echo-interval", "60s", "--tun", "pgcmd%d"), server);
+        try {
+            servesARealClient(command, exit, inside, port, metricsPort, err);
+        } finally {
+            command.requestStop(); // whatever failed, the namespace's thread must get its command back
+            exit.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(command.sessions().size()).isZero();
+    }
+
+    private void servesARealClient(ConcentratorCommand command, CompletableFuture<Integer> exit,
+            NetworkNamespace inside, int port, int metricsPort, StringWriter err) throws Exception {
         InetSocketAddress bound = command.awaitRunning(Duration.ofSeconds(20));
         assertThat(bound).as("command running; stderr: %s", err).isEqualTo(new InetSocketAddress("127.0.0.1", port));
-        try (PptpTestClient client = new PptpTestClient(bound)) {
+        try (PptpTestClient client = inside(inside, () -> new PptpTestClient(bound))) {
             StartControlConnectionReply sccrp = client.start();
             assertThat(sccrp.resultCode()).isEqualTo(StartControlConnectionResult.SUCCESSFUL);
             assertThat(sccrp.hostName()).isEqualTo("pptpd");
@@ -140,9 +168,18 @@ class ConcentratorCommandTest {
             assertThat(ocrp.peerCallId()).isEqualTo(0x1234);
             assertThat(ocrp.callId()).isNotZero();
 
-            String metrics = scrape(metricsPort);
+            // The call holds an address (and the server its own, the pool's first) and its PPP
+            // session negotiates; the GRE state and the session are made on the GRE loop, so wait for them.
+            String metrics = "";
+            for (int i = 0; i < 100 && !metrics.contains("pptp_sessions{state=\"establish\"} 1.0"); i++) {
+                Thread.sleep(100);
+                metrics = inside(inside, () -> scrape(metricsPort));
+            }
             assertThat(metrics).contains("pptp_control_connections{state=\"established\"} 1.0",
-                    "pptp_calls_active 1.0", "pptp_gre_sessions 1.0");
+                    "pptp_calls_active 1.0", "pptp_gre_sessions 1.0", "pptp_pool_allocated 2.0",
+                    "pptp_sessions{state=\"establish\"} 1.0");
+            assertThat(command.sessions().list()).singleElement()
+                    .satisfies(session -> assertThat(session.callId()).isEqualTo(ocrp.callId()));
 
             command.requestStop();
             CallDisconnectNotify cdn = client.next(CallDisconnectNotify.class);
@@ -154,6 +191,19 @@ class ConcentratorCommandTest {
             assertThat(client.next()).isEqualTo("closed");
         }
         assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
+
+    /** Runs {@code task} on the namespace's thread: the sockets it opens belong to the namespace. */
+    private static <T> T inside(NetworkNamespace namespace, java.util.concurrent.Callable<T> task) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        namespace.execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void assertUsageError(String message, String... flags) {

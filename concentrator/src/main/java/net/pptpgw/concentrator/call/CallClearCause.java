@@ -12,6 +12,10 @@ public enum CallClearCause {
     ECHO_TIMEOUT("echo-timeout"),
     /** The peer sent a malformed or out-of-place message and the connection was closed (§3.0). */
     PROTOCOL_ERROR("protocol-error"),
+    /** The PPP session on the call ended (LCP terminated, echo failure, authentication failed). */
+    PPP_ENDED("ppp-ended"),
+    /** An operator ended the session. */
+    ADMINISTRATIVE("administrative"),
     /** This server is shutting down. */
     SHUTDOWN("shutdown");
 

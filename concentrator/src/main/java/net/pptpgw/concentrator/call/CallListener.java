@@ -14,6 +14,19 @@ public interface CallListener {
         public void callCleared(Call call, CallClearCause cause) {}
     };
 
+    /**
+     * A call has its call ID and is about to be answered Connected: the last chance to refuse it
+     * for want of something the call needs (an address from the pool), so that the PNS hears of
+     * it in the Outgoing-Call-Reply (RFC 2637 §2.8, General Error / No-Resource) rather than
+     * after PPP has started. A listener that refuses must hold nothing for the call afterwards:
+     * neither {@link #callEstablished} nor {@link #callCleared} follows.
+     *
+     * @return null to accept the call, else a kebab-case reason for the metrics and the log
+     */
+    default String admitCall(Call call) {
+        return null;
+    }
+
     /** The Outgoing-Call-Reply with result Connected has been written; GRE may flow. */
     void callEstablished(Call call);
 

@@ -299,6 +299,12 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
                 // (§2.16 No-Resource). Busy (result 4) would claim a busy signal on a dialled line.
                 refuseCall(request, OutgoingCallResult.GENERAL_ERROR, GeneralErrorCode.NO_RESOURCE, refused.tag());
             case CallTable.Allocated(Call call) -> {
+                String refusal = admit(call);
+                if (refusal != null) {
+                    plane.calls().release(call);
+                    refuseCall(request, OutgoingCallResult.GENERAL_ERROR, GeneralErrorCode.NO_RESOURCE, refusal);
+                    return;
+                }
                 callsByPeerCallId.put(request.callId(), call);
                 send(new OutgoingCallReply(call.callId(), request.callId(), OutgoingCallResult.CONNECTED,
                         GeneralErrorCode.NONE, 0, connectSpeed, config.receiveWindowSize(),
@@ -312,6 +318,39 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
                     LOG.log(Level.WARNING, "call listener failed on call " + call.callId() + " established", e);
                 }
             }
+        }
+    }
+
+    private String admit(Call call) {
+        try {
+            return plane.listener().admitCall(call);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call listener failed admitting call " + call.callId(), e);
+            return "listener-failed";
+        }
+    }
+
+    /**
+     * Ends {@code call} from our side (RFC 2637 §2.13): a Call-Disconnect-Notify with
+     * {@code result}, then the call is released as if the PNS had cleared it. What a PPP session
+     * that ended calls, from any thread; nothing happens if the call is already gone.
+     */
+    public static void disconnect(Call call, CallDisconnectResult result, CallClearCause cause) {
+        ControlConnectionHandler handler = call.controlChannel().pipeline().get(ControlConnectionHandler.class);
+        if (handler == null || handler.ctx == null) {
+            return; // the connection has closed: its calls were released with it
+        }
+        try {
+            handler.ctx.executor().execute(() -> {
+                if (handler.callsByPeerCallId.get(call.peerCallId()) != call) {
+                    return;
+                }
+                // Released before the write: a write may run queued tasks (another disconnect of this call).
+                handler.releaseCall(call, cause);
+                handler.send(new CallDisconnectNotify(call.callId(), result, GeneralErrorCode.NONE, 0, ""));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The server is shutting down: its shutdown disconnects and releases every call itself.
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
@@ -85,6 +86,12 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
     /** The handler to put on a GRE channel yourself (tests use an {@code EmbeddedChannel}). */
     public Handler handler() {
         return handler;
+    }
+
+    /** The GRE socket's event loop once it is open, else null: the IP data plane reads its TUN there too. */
+    public EventLoop eventLoop() {
+        Channel gre = channel;
+        return gre == null ? null : gre.eventLoop();
     }
 
     /** Calls with GRE state now. */

@@ -42,15 +42,27 @@ final class TestPeers {
     final ChannelGroup group = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
 
     TestPeers(ConcentratorConfig config) {
+        this(config, CallListener.NONE);
+    }
+
+    /** Calls are also announced to {@code next}, which may refuse them ({@link CallListener#admitCall}). */
+    TestPeers(ConcentratorConfig config, CallListener next) {
         CallListener listener = new CallListener() {
             @Override
+            public String admitCall(Call call) {
+                return next.admitCall(call);
+            }
+
+            @Override
             public void callEstablished(Call call) {
+                next.callEstablished(call);
                 established.add(call);
             }
 
             @Override
             public void callCleared(Call call, CallClearCause cause) {
                 cleared.add(call.callId() + ":" + cause);
+                next.callCleared(call, cause);
             }
         };
         plane = new ControlPlane(config, meters, listener, nanos::get, new FixedRandom());

@@ -30,6 +30,7 @@ import net.pptpgw.protocol.ppp.fsm.CcpPolicy;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.IpcpPolicy;
+import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.LcpPolicy;
 import net.pptpgw.protocol.ppp.fsm.LinkMaintenance;
@@ -99,6 +100,7 @@ public final class PppSession {
     private Optional<String> peerName = Optional.empty();
     private Optional<StartKeys> mppeKeys = Optional.empty();
 
+    private IpcpSettings ipcpSettings;
     private IpcpPolicy ipcpPolicy;
     private Layer ipcp;
     private CcpPolicy ccpPolicy;
@@ -124,6 +126,7 @@ public final class PppSession {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.lcpPolicy = new LcpPolicy(config.lcp(), random);
         this.lcp = new Layer(ProtocolKind.LCP, lcpPolicy);
+        this.ipcpSettings = config.ipcp();
         this.nextLcpIdentifier = random.nextInt(256);
         this.nextCcpIdentifier = random.nextInt(256);
     }
@@ -223,6 +226,19 @@ public final class PppSession {
         }
         output.sendFrame(frame);
         return true;
+    }
+
+    /**
+     * Replaces the IPCP settings of {@link PppSessionConfig#ipcp()} for this session. IPCP starts
+     * in the Network phase (RFC 1661 §3.6), so this takes effect when called before then, at the
+     * latest from {@link PppOutput#authenticated}: a concentrator picks the peer's address once
+     * it knows who the peer is (a user's fixed address, pppd's chap-secrets fourth column).
+     */
+    public void ipcpSettings(IpcpSettings settings) {
+        if (ipcp != null) {
+            throw new IllegalStateException("IPCP has started; its settings are fixed");
+        }
+        this.ipcpSettings = Objects.requireNonNull(settings, "settings");
     }
 
     public Phase phase() {
@@ -506,7 +522,7 @@ public final class PppSession {
             return;
         }
         phase(Phase.NETWORK);
-        ipcpPolicy = new IpcpPolicy(config.ipcp());
+        ipcpPolicy = new IpcpPolicy(ipcpSettings);
         ipcp = new Layer(ProtocolKind.IPCP, ipcpPolicy);
         if (config.ccp().mppe() != CcpSettings.Mppe.DENY) {
             ccpPolicy = new CcpPolicy(config.ccp(), mppeKeys.isPresent());

@@ -1,0 +1,294 @@
+package net.pptpgw.concentrator.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import net.pptpgw.concentrator.Ipv4;
+import net.pptpgw.concentrator.auth.ChapSecrets;
+import net.pptpgw.concentrator.call.CallClearCause;
+import net.pptpgw.concentrator.data.PacketContext;
+import net.pptpgw.concentrator.data.PppFrameHandler;
+import net.pptpgw.concentrator.data.PppLink;
+import net.pptpgw.concentrator.ip.IpSession;
+import net.pptpgw.concentrator.ip.MssClamp;
+import net.pptpgw.concentrator.ip.TunDropReason;
+import net.pptpgw.concentrator.pool.AddressPool;
+import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
+import net.pptpgw.protocol.ppp.fsm.LcpAgreement;
+import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
+import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
+import net.pptpgw.protocol.ppp.session.PppOutput;
+import net.pptpgw.protocol.ppp.session.PppSession;
+import net.pptpgw.protocol.ppp.session.PppTimers;
+
+/**
+ * One call's PPP session: the engine ({@link PppSession}, server role) between the call's GRE
+ * link and the IP data plane. Everything runs on the link's event loop, the GRE socket's,
+ * which is also the TUN's; only {@link #info()} and {@link #end} are called from elsewhere.
+ *
+ * <p>It owns one pool address from its start to {@link #finish}, which runs exactly once
+ * whatever ends the session (LCP Terminate from either side, echo failure, authentication
+ * failure, the call cleared by the PNS or the TCP connection, an operator, shutdown): it
+ * detaches the address from the data plane, returns it to the pool, leaves the registry and,
+ * if the call is still up, clears it with a Call-Disconnect-Notify (RFC 2637 §2.13).
+ */
+final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSession {
+
+    private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
+    /** Bytes MPPE adds inside the PPP Information field: its header and the encrypted Protocol (RFC 3078 §3). */
+    private static final int MPPE_OVERHEAD = 4;
+
+    private final long id;
+    private final PppLink link;
+    private final SessionFactory factory;
+    private final AddressPool pool;
+    private final PppSession ppp;
+    private final Instant started = Instant.now();
+    private int offset;
+    private int address;
+    private volatile String user = "";
+    private volatile SessionState state = SessionState.ESTABLISH;
+    private int maxSegmentSize = MssClamp.mssFor(1400 - MPPE_OVERHEAD);
+    private boolean attached;
+    private boolean reachedUp;
+    private boolean finished;
+    private boolean administrative;
+    private volatile long packetsIn;
+    private volatile long bytesIn;
+    private volatile long packetsOut;
+    private volatile long bytesOut;
+
+    CallSession(long id, PppLink link, int offset, SessionFactory factory) {
+        this.id = id;
+        this.link = link;
+        this.factory = factory;
+        this.pool = factory.pool();
+        this.offset = offset;
+        this.address = pool.addressInt(offset);
+        this.ppp = new PppSession(factory.template(), this, this, factory.random(), factory.allocator());
+        ppp.ipcpSettings(factory.ipcpSettings(offset));
+    }
+
+    void start() {
+        factory.sessions().add(this);
+        factory.metrics().entered(state);
+        ppp.start();
+    }
+
+    long id() {
+        return id;
+    }
+
+    SessionInfo info() {
+        return new SessionInfo(id, user, link.call().peerAddress(), link.call().callId(), link.call().peerCallId(),
+                Ipv4.fromInt(address), state, started, packetsIn, bytesIn, packetsOut, bytesOut);
+    }
+
+    /** An operator's end: LCP Terminate-Request, then the call cleared "Admin Shutdown". From any thread. */
+    void end(String reason) {
+        link.eventLoop().execute(() -> {
+            administrative = true;
+            ppp.close(Termination.of(Termination.ADMINISTRATIVE_CLOSE, reason));
+        });
+    }
+
+    // ---------------------------------------------------------------- from the GRE link
+
+    @Override
+    public void frameReceived(ByteBuf frame, PacketContext context) {
+        ppp.receive(frame);
+    }
+
+    @Override
+    public void linkClosed(CallClearCause cause) {
+        // The call is gone (CDN, TCP close, Stop-Control-Connection, shutdown): PPP's Down event.
+        // Finished first, so the session ends with the call's cause rather than the engine's
+        // generic lower-layer-down, and without a Call-Disconnect-Notify for a call already gone.
+        finish(Termination.of(cause.tag(), "the call was cleared: " + cause.tag()));
+        ppp.lowerLayerDown();
+    }
+
+    // ---------------------------------------------------------------- from the TUN
+
+    @Override
+    public TunDropReason fromTun(ByteBuf packet) {
+        int bytes = packet.readableBytes();
+        if (!ppp.sendIp(packet)) {
+            return TunDropReason.NOT_UP;
+        }
+        packetsOut++;
+        bytesOut += bytes;
+        return null;
+    }
+
+    @Override
+    public int maxSegmentSize() {
+        return maxSegmentSize;
+    }
+
+    // ---------------------------------------------------------------- PppOutput
+
+    @Override
+    public void sendFrame(ByteBuf frame) {
+        link.send(frame);
+    }
+
+    @Override
+    public void ipPacketReceived(ByteBuf packet) {
+        int bytes = packet.readableBytes();
+        if (factory.ip().fromSession(packet, address, maxSegmentSize) == null) {
+            packetsIn++;
+            bytesIn += bytes;
+        }
+    }
+
+    @Override
+    public void phaseChanged(Phase from, Phase to) {
+        switch (to) {
+            case ESTABLISH -> state(SessionState.ESTABLISH);
+            case AUTHENTICATE -> state(SessionState.AUTHENTICATE);
+            case NETWORK -> state(SessionState.NETWORK);
+            case TERMINATE -> state(SessionState.TERMINATE);
+            case DEAD -> { }
+        }
+    }
+
+    @Override
+    public void authenticated(Optional<String> peerName) {
+        peerName.ifPresent(name -> {
+            user = name;
+            link.context(link.context().withUser(name));
+        });
+        Optional<ChapSecrets.Entry> entry = peerName.flatMap(name ->
+                factory.secrets().lookup(name, factory.policy().serverName()));
+        if (entry.isEmpty()) {
+            return;
+        }
+        List<Inet4Address> fixed = entry.get().fixedAddresses();
+        if (!fixed.isEmpty()) {
+            useFixedAddress(fixed);
+        } else if (!entry.get().anyAddressAllowed()) {
+            ppp.close(Termination.of("address-not-allowed", "chap-secrets allows user '" + user + "' no address"));
+        }
+    }
+
+    /** pppd's rule: a user whose chap-secrets line names addresses gets one of them, or no session. */
+    private void useFixedAddress(List<Inet4Address> fixed) {
+        for (Inet4Address wanted : fixed) {
+            if (Ipv4.toInt(wanted) == address) {
+                return;
+            }
+        }
+        for (Inet4Address wanted : fixed) {
+            OptionalInt reserved = pool.reserve(wanted);
+            if (reserved.isPresent()) {
+                pool.release(offset);
+                offset = reserved.getAsInt();
+                address = pool.addressInt(offset);
+                ppp.ipcpSettings(factory.ipcpSettings(offset));
+                return;
+            }
+        }
+        ppp.close(Termination.of("address-unavailable", "user '" + user + "' must have one of " + fixed
+                + ", none of which is free in the pool"));
+    }
+
+    @Override
+    public void networkUp(IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
+        LcpAgreement lcp = ppp.lcpAgreement().orElseThrow();
+        // Segments must fit the smaller MRU of the two directions, less what MPPE adds.
+        int mtu = Math.min(lcp.ourMru(), lcp.peerMru()) - (mppe.isPresent() ? MPPE_OVERHEAD : 0);
+        maxSegmentSize = MssClamp.mssFor(mtu);
+        factory.ip().attach(offset, this);
+        attached = true;
+        state(SessionState.UP);
+        if (!reachedUp) {
+            reachedUp = true;
+            factory.metrics().setUp(System.nanoTime() - link.call().establishedNanos());
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "session " + id + " up: user '" + user + "' " + ipcp.peerAddress()
+                .map(Inet4Address::getHostAddress).orElse("?") + " on call " + link.call().callId() + ", "
+                + mppe.map(Object::toString).orElse("no MPPE") + ", mss " + maxSegmentSize);
+    }
+
+    @Override
+    public void networkDown() {
+        detach();
+        if (!finished && state == SessionState.UP) {
+            state(SessionState.NETWORK);
+        }
+    }
+
+    @Override
+    public void linkDown(Termination reason) {
+        finish(reason);
+    }
+
+    @Override
+    public void event(String message) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "session " + id + ": " + message);
+    }
+
+    // ---------------------------------------------------------------- PppTimers
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+        ScheduledFuture<?> future = link.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    private void finish(Termination reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        detach();
+        pool.release(offset);
+        factory.sessions().remove(this);
+        factory.metrics().left(state);
+        factory.metrics().ended(reason.cause());
+        if (!reachedUp) {
+            factory.metrics().setupFailed(reason.cause());
+        }
+        if (reason.cause().startsWith("authentication")) {
+            String method = ppp.lcpAgreement().flatMap(LcpAgreement::authenticatePeerWith)
+                    .map(m -> m.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).orElse("none");
+            factory.metrics().authenticationFailed(method);
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "session " + id + " (user '" + user + "', call "
+                + link.call().callId() + ") ended: " + reason);
+        if (link.isOpen()) {
+            factory.disconnect(link.call(), administrative);
+        }
+    }
+
+    private void detach() {
+        if (attached) {
+            attached = false;
+            factory.ip().detach(offset, this);
+        }
+    }
+
+    private void state(SessionState next) {
+        if (finished || next == state) {
+            return;
+        }
+        factory.metrics().left(state);
+        factory.metrics().entered(next);
+        state = next;
+    }
+
+    @Override
+    public String toString() {
+        return "CallSession[" + id + ", " + link.call() + "]";
+    }
+}
