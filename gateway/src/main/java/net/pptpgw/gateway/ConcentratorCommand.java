@@ -2,37 +2,39 @@ package net.pptpgw.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.pptpgw.concentrator.ConcentratorConfig;
 import net.pptpgw.concentrator.ConcentratorServer;
-import net.pptpgw.concentrator.auth.ChapSecrets;
 import net.pptpgw.concentrator.Ipv4;
+import net.pptpgw.concentrator.auth.ChapSecrets;
 import net.pptpgw.concentrator.call.CallListener;
 import net.pptpgw.concentrator.data.GreConfig;
 import net.pptpgw.concentrator.ip.IpDataPlane;
+import net.pptpgw.concentrator.pool.AddressPool;
 import net.pptpgw.concentrator.session.SessionFactory;
 import net.pptpgw.concentrator.session.SessionPolicy;
 import net.pptpgw.concentrator.session.Sessions;
+import net.pptpgw.gateway.admin.AdminEndpoint;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeStrength;
-import io.netty.channel.IoEventLoop;
-import java.util.Locale;
-import net.pptpgw.concentrator.pool.AddressPool;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code pptp-gateway concentrator}: the PPTP server (PAC role, RFC 2637). Runs the control plane
@@ -93,6 +95,11 @@ public final class ConcentratorCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = NatHelperCommand.SocketAddressConverter.class,
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
     InetSocketAddress metrics;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT|none", defaultValue = AdminEndpoint.DEFAULT_ADDRESS,
+            description = "Serve the admin endpoint that 'pptp-gateway sessions' talks to (default: ${DEFAULT-VALUE}; "
+                    + "it has no authentication of its own: keep it on loopback), or 'none'.")
+    String admin;
 
     @Option(names = "--no-gre", description = "Run the control plane alone, without the raw GRE socket.")
     boolean noGre;
@@ -183,6 +190,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
     private final StopSignal stop = new StopSignal("concentrator");
     private volatile InetSocketAddress boundAddress;
     private volatile MetricsEndpoint metricsEndpoint;
+    private volatile AdminEndpoint adminEndpoint;
     private volatile SessionFactory sessions;
     private final CountDownLatch running = new CountDownLatch(1);
 
@@ -350,9 +358,13 @@ public final class ConcentratorCommand implements Callable<Integer> {
             server = new ConcentratorServer(config, registry, sessions, GreConfig.defaults(), sessions);
         }
         this.sessions = sessions;
+        InetSocketAddress adminAddress = adminAddress();
         stop.arm();
-        try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, registry)) {
+        try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, registry);
+                AdminEndpoint adminEndpoint = adminAddress == null || sessions == null ? null
+                        : AdminEndpoint.start(adminAddress, sessions.sessions(), Clock.systemUTC())) {
             metricsEndpoint = endpoint;
+            this.adminEndpoint = adminEndpoint;
             boundAddress = server.start();
             if (ip != null) {
                 ip.start((IoEventLoop) server.dataPlane().eventLoop());
@@ -363,6 +375,10 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     users == null ? "no secrets" : users.entries().size() + " secrets",
                     endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
                             + endpoint.address().getPort() + MetricsEndpoint.PATH);
+            if (adminEndpoint != null) {
+                LOG.log(System.Logger.Level.INFO, "admin endpoint on {0}:{1,number,#} (pptp-gateway sessions --admin ...)",
+                        adminEndpoint.address().getHostString(), adminEndpoint.address().getPort());
+            }
             running.countDown();
             stop.awaitStopRequest();
             LOG.log(System.Logger.Level.INFO, "concentrator stopping");
@@ -391,6 +407,23 @@ public final class ConcentratorCommand implements Callable<Integer> {
 
     MetricsEndpoint metricsEndpoint() {
         return metricsEndpoint;
+    }
+
+    /** The admin endpoint once running; null with --admin none or --no-gre. */
+    AdminEndpoint adminEndpoint() {
+        return adminEndpoint;
+    }
+
+    /** {@code --admin} as an address to bind, or null for {@code none}. */
+    private InetSocketAddress adminAddress() {
+        if (admin.equals("none")) {
+            return null;
+        }
+        try {
+            return MetricsEndpoint.parseAddress(admin);
+        } catch (IllegalArgumentException e) {
+            throw error("--admin", e.getMessage());
+        }
     }
 
     /** Ends {@link #call}: what SIGTERM/SIGINT do through the shutdown hook. */

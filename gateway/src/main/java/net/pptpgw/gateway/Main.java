@@ -1,5 +1,6 @@
 package net.pptpgw.gateway;
 
+import net.pptpgw.gateway.admin.SessionsCommand;
 import net.pptpgw.gateway.inspect.InspectCommand;
 import net.pptpgw.gateway.loadgen.LoadgenCommand;
 import net.pptpgw.gateway.ppp.PppCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
         subcommands = {CommandLine.HelpCommand.class, ConcentratorCommand.class, InspectCommand.class,
-            LoadgenCommand.class, NatHelperCommand.class, PppCommand.class})
+            LoadgenCommand.class, NatHelperCommand.class, PppCommand.class, SessionsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package net.pptpgw.gateway.inspect;
 
+import net.pptpgw.gateway.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;

@@ -9,7 +9,7 @@ import java.util.Map;
  * the anomalies an operator should look at.
  *
  * <p>Plain immutable values, written out as text by {@link TextReport} and as JSON by
- * {@link JsonWriter}. Times are seconds since the capture's first frame; frame numbers count from
+ * {@link net.pptpgw.gateway.JsonWriter}. Times are seconds since the capture's first frame; frame numbers count from
  * 1 as tshark does. A field that does not apply is {@code null}.
  */
 public record InspectionReport(

@@ -16,7 +16,7 @@
  *       each frame): LCP/IPCP/CCP negotiation, authentication, echoes, MPPE frames;</li>
  *   <li>{@code Findings} collects the anomalies, counting repeats under the first one.</li>
  * </ul>
- * {@link net.pptpgw.gateway.inspect.TextReport} and {@link net.pptpgw.gateway.inspect.JsonWriter}
+ * {@link net.pptpgw.gateway.inspect.TextReport} and {@link net.pptpgw.gateway.JsonWriter}
  * write the report; {@link net.pptpgw.gateway.inspect.InspectCommand} is the picocli command.
  */
 package net.pptpgw.gateway.inspect;

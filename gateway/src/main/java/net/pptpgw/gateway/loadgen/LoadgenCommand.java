@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.pptpgw.client.ClientConfig;
-import net.pptpgw.gateway.inspect.JsonWriter;
+import net.pptpgw.gateway.JsonWriter;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;

@@ -1,5 +1,6 @@
 package net.pptpgw.gateway.inspect;
 
+import net.pptpgw.gateway.JsonWriter;
 import static net.pptpgw.gateway.inspect.SyntheticCapture.ccp;
 import static net.pptpgw.gateway.inspect.SyntheticCapture.chap;
 import static net.pptpgw.gateway.inspect.SyntheticCapture.ipcp;

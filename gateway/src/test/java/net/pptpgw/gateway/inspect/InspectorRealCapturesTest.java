@@ -1,5 +1,6 @@
 package net.pptpgw.gateway.inspect;
 
+import net.pptpgw.gateway.JsonWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

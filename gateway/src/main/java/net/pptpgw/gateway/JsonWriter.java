@@ -1,4 +1,4 @@
-package net.pptpgw.gateway.inspect;
+package net.pptpgw.gateway;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Writes records, lists, maps, strings, numbers and booleans as JSON (RFC 8259): a record becomes
  * an object of its components in declaration order, {@code null} becomes {@code null}. Enough for
- * {@link InspectionReport} without a JSON library.
+ * the {@code inspect} report and the admin endpoint's answers without a JSON library.
  */
 public final class JsonWriter {
 

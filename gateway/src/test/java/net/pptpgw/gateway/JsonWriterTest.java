@@ -1,4 +1,4 @@
-package net.pptpgw.gateway.inspect;
+package net.pptpgw.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
