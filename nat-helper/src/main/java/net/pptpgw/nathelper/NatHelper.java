@@ -12,9 +12,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.pptpgw.linux.GreUnreachableFilter;
 import net.pptpgw.linux.RawGreSocket;
+import net.pptpgw.linux.ThreadScheduling;
 
 /**
  * The PPTP passthrough ALG as one object the gateway command starts and stops: the control
@@ -39,6 +41,8 @@ public final class NatHelper implements AutoCloseable {
     private final NatMetrics metrics;
     private final MappingTable mappings;
     private EventLoopGroup group;
+    /** The GRE relay's own thread, apart from the control proxy's, so that it alone can be given real-time scheduling. */
+    private EventLoopGroup relayGroup;
     private ControlProxy proxy;
     private GreRelay relay;
     private GreUnreachableFilter unreachableFilter;
@@ -66,9 +70,11 @@ public final class NatHelper implements AutoCloseable {
             // protocol-unreachable ends the peer's call (see GreUnreachableFilter).
             unreachableFilter = GreUnreachableFilter.inCallerNamespace();
             unreachableFilter.install();
+            relayGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+            scheduleRelayThread();
             relay = new GreRelay(mappings, metrics, config.wanAddress(), config.lanInterface(),
                     RawGreSocket.Options.defaults())
-                    .start(group.next());
+                    .start(relayGroup.next());
             proxy = new ControlProxy(config, mappings, metrics, group).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             releaseAfterFailedStart(e);
@@ -82,6 +88,29 @@ public final class NatHelper implements AutoCloseable {
     }
 
     /**
+     * Applies {@link NatHelperConfig#relayScheduling} on the relay's thread itself: Linux keeps the
+     * policy per thread, and only the thread can name itself without knowing its ID. A refusal
+     * (no CAP_SYS_NICE) fails the start: the operator asked for it, and a relay that silently
+     * runs without it loses packets under load instead.
+     */
+    private void scheduleRelayThread() throws IOException, InterruptedException {
+        ThreadScheduling scheduling = config.relayScheduling();
+        if (scheduling.isDefault()) {
+            return;
+        }
+        try {
+            int tid = relayGroup.next().submit(scheduling::applyToCallingThread).get();
+            LOG.log(Level.INFO, "GRE relay thread {0} runs at {1}", tid, scheduling);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new IOException("cannot schedule the GRE relay thread at " + scheduling + " (needs CAP_SYS_NICE): "
+                        + io.getMessage(), io);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
      * Closes every proxied control connection (their calls end) and the GRE relay, stops the
      * threads and removes the ICMP filter. Idempotent.
      */
@@ -92,6 +121,8 @@ public final class NatHelper implements AutoCloseable {
         sweeper.cancel(false);
         proxy.close();
         relay.close();
+        relayGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        relayGroup = null;
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         group = null;
         removeUnreachableFilter();
@@ -102,6 +133,10 @@ public final class NatHelper implements AutoCloseable {
         if (relay != null) {
             relay.close();
             relay = null;
+        }
+        if (relayGroup != null) {
+            relayGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            relayGroup = null;
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         group = null;
