@@ -45,7 +45,7 @@ public record ConcentratorSettings(String listen, String name, Boolean noGre) {
             int port = colon < 0 ? ConcentratorConfig.PPTP_PORT : ConfigValues.port(value.substring(colon + 1));
             return new InetSocketAddress(host, port);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(SECTION + ".listen: " + e.getMessage() + " (ADDR[:PORT])");
+            throw new IllegalArgumentException(e.getMessage() + " (listen: ADDR[:PORT])");
         }
     }
 }

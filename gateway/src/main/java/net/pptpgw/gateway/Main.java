@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
         subcommands = {CommandLine.HelpCommand.class, ConcentratorCommand.class, InspectCommand.class,
-            NatHelperCommand.class, PppCommand.class})
+            NatHelperCommand.class, PppCommand.class, RunCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
