@@ -156,6 +156,21 @@ class RunCommandTest {
         } finally {
             sh("ip netns del " + NS + " 2>/dev/null || true");
         }
+        // Nothing the sections did in the namespace may leave a JVM-wide thread there (the common
+        // pool once got one through the mapping table's Caffeine, and every later test bound there).
+        String here = networkNamespace();
+        String pool = CompletableFuture.supplyAsync(() -> {
+            try {
+                return networkNamespace();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(pool).as("network namespace of a common-pool thread").isEqualTo(here);
+    }
+
+    private static String networkNamespace() throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
     }
 
     private static PptpTestClient client(InetSocketAddress server) throws IOException {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -40,7 +41,7 @@ public final class NatHelper implements AutoCloseable {
     private final NatHelperConfig config;
     private final NatMetrics metrics;
     private final MappingTable mappings;
-    private EventLoopGroup group;
+    private volatile EventLoopGroup group;
     /** The GRE relay's own thread, apart from the control proxy's, so that it alone can be given real-time scheduling. */
     private EventLoopGroup relayGroup;
     private ControlProxy proxy;
@@ -52,7 +53,7 @@ public final class NatHelper implements AutoCloseable {
         this.config = config;
         this.metrics = new NatMetrics(registry);
         this.mappings = new MappingTable(config.timeouts(), metrics, Ticker.systemTicker(), new SecureRandom(),
-                Scheduler.systemScheduler());
+                Scheduler.systemScheduler(), this::runMaintenance);
     }
 
     /**
@@ -70,7 +71,9 @@ public final class NatHelper implements AutoCloseable {
             // protocol-unreachable ends the peer's call (see GreUnreachableFilter).
             unreachableFilter = GreUnreachableFilter.inCallerNamespace();
             unreachableFilter.install();
-            relayGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+            // Named, so that operators find it in `top -H` / `ps -L` and can check it with `chrt -p TID`.
+            relayGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gre-relay"),
+                    EpollIoHandler.newFactory());
             scheduleRelayThread();
             relay = new GreRelay(mappings, metrics, config.wanAddress(), config.lanInterface(),
                     RawGreSocket.Options.defaults())
@@ -85,6 +88,24 @@ public final class NatHelper implements AutoCloseable {
         LOG.log(Level.INFO, "NAT helper started: WAN address {0}, control proxy on {1}",
                 config.wanAddress().getHostAddress(), proxy.localAddress());
         return this;
+    }
+
+    /**
+     * Caffeine's maintenance on the control proxy's threads, which live in the helper's network
+     * namespace, rather than on the JVM-wide common fork-join pool (see {@link MappingTable});
+     * inline before {@link #start} and after {@link #stop}.
+     */
+    private void runMaintenance(Runnable task) {
+        EventLoopGroup g = group;
+        if (g == null || g.isShuttingDown()) {
+            task.run();
+            return;
+        }
+        try {
+            g.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            task.run();
+        }
     }
 
     /**
