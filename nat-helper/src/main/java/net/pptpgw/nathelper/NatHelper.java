@@ -121,7 +121,7 @@ public final class NatHelper implements AutoCloseable {
         }
         try {
             int tid = relayGroup.next().submit(scheduling::applyToCallingThread).get();
-            LOG.log(Level.INFO, "GRE relay thread {0} runs at {1}", tid, scheduling);
+            LOG.log(Level.INFO, "GRE relay thread {0} runs at {1}", Integer.toString(tid), scheduling);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw new IOException("cannot schedule the GRE relay thread at " + scheduling + " (needs CAP_SYS_NICE): "
