@@ -24,6 +24,7 @@ public final class MppeSessionKey {
         final MessageDigest sha1 = MppeKeyDerivation.sha1();
         final byte[] digest = new byte[20];
         final Rc4 rc4 = new Rc4();
+        final Rc4 packetCipher = new Rc4();
     }
 
     private static final ThreadLocal<KeyChange> KEY_CHANGE = ThreadLocal.withInitial(KeyChange::new);
@@ -63,6 +64,18 @@ public final class MppeSessionKey {
         scratch.rc4.setKey(currentKey, 0, length);
         scratch.rc4.process(currentKey, 0, length);
         strength.reduce(currentKey);
+    }
+
+    /**
+     * The cipher for one packet in stateless mode, keyed with the current key: the thread's own
+     * RC4, valid until the next call of this method on this thread. A stateless direction
+     * changes its key before every packet (RFC 3078 §7.1), so no keystream outlives a packet
+     * and the session needs no RC4 state of its own.
+     */
+    public Rc4 keyedPacketCipher() {
+        Rc4 cipher = KEY_CHANGE.get().packetCipher;
+        keyCipher(cipher);
+        return cipher;
     }
 
     /** Starts {@code cipher}'s keystream from the current key. */

@@ -41,15 +41,19 @@ public final class MppeReceiver {
     private static final int COUNTS = MppeHeader.COHERENCY_COUNT_MASK + 1;
 
     private final MppeSessionKey key;
-    private final Rc4 rc4 = new Rc4();
-    private final boolean stateless;
+    /** The keystream that runs across packets in stateful mode; null in stateless mode, where none does. */
+    private final Rc4 rc4;
     private int coherencyCount = MppeHeader.COHERENCY_COUNT_MASK;
     private boolean discarding;
 
     public MppeReceiver(byte[] startKey, MppeKeyStrength strength, boolean stateless) {
         this.key = new MppeSessionKey(startKey, strength);
-        this.stateless = stateless;
-        key.keyCipher(rc4);
+        if (stateless) {
+            this.rc4 = null;
+        } else {
+            this.rc4 = new Rc4();
+            key.keyCipher(rc4);
+        }
     }
 
     /** Decrypts {@code buffer[index, index + length)} in place if {@code header} allows it. */
@@ -59,7 +63,7 @@ public final class MppeReceiver {
         }
         int count = MppeHeader.coherencyCount(header);
         boolean flushed = MppeHeader.isFlushed(header);
-        if (stateless) {
+        if (rc4 == null) { // stateless
             int ahead = (count - coherencyCount) & MppeHeader.COHERENCY_COUNT_MASK;
             if (!flushed || ahead == 0 || ahead > COUNTS / 2) {
                 return Result.DROPPED;
@@ -68,30 +72,31 @@ public final class MppeReceiver {
                 key.change();
                 coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
             }
-            key.keyCipher(rc4);
+            key.keyedPacketCipher().process(buffer, index, length);
+            return Result.DECRYPTED;
+        }
+        if (!discarding) {
+            coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
+            if (count != coherencyCount) {
+                discarding = true;
+                return Result.DROPPED_RESET_NEEDED;
+            }
         } else {
-            if (!discarding) {
-                coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
-                if (count != coherencyCount) {
-                    discarding = true;
-                    return Result.DROPPED_RESET_NEEDED;
-                }
-            } else {
-                if (!flushed) {
-                    return Result.DROPPED;
-                }
-                // One key change for every flag packet missed (§8.2), then the flushed packet's own.
-                while ((count & ~0xFF) != (coherencyCount & ~0xFF)) {
-                    key.change();
-                    coherencyCount = (coherencyCount + 0x100) & MppeHeader.COHERENCY_COUNT_MASK;
-                }
-                discarding = false;
-                coherencyCount = count;
+            if (!flushed) {
+                return Result.DROPPED;
             }
-            if (flushed) {
+            // One key change for every flag packet missed (§8.2), then the flushed packet's own.
+            while ((count & ~0xFF) != (coherencyCount & ~0xFF)) {
                 key.change();
-                key.keyCipher(rc4);
+                coherencyCount = (coherencyCount + 0x100) & MppeHeader.COHERENCY_COUNT_MASK;
             }
+            discarding = false;
+            coherencyCount = count;
+        }
+        // Stateful (§8.2).
+        if (flushed) {
+            key.change();
+            key.keyCipher(rc4);
         }
         rc4.process(buffer, index, length);
         return Result.DECRYPTED;
