@@ -287,34 +287,27 @@ public final class ConcentratorCommand implements Callable<Integer> {
 
     /** The file's {@code concentrator} section, its metrics defaulting to the file's top-level endpoint; NONE without {@code --config}. */
     private ConcentratorSettings fileSettings() {
-        ConfigSection section = fileSection();
-        if (section == null) {
+        if (configFile == null) {
             return ConcentratorSettings.NONE;
         }
+        ConfigSection root = root();
         try {
-            ConcentratorSettings file = section.bind(ConcentratorSettings.class);
+            ConcentratorSettings file = section(root).bind(ConcentratorSettings.class);
             if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
-                ConfigSection root = ConfigSection.load(configFile);
                 file = file.withMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class));
             }
             return file;
         } catch (ConfigException e) {
             throw fileError(e);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
         }
     }
 
-    /** The {@code concentrator} section of {@code --config}, or null without it; a file without one is an error. */
-    private ConfigSection fileSection() {
-        if (configFile == null) {
-            return null;
-        }
+    /** The top level of {@code --config}, its keys checked. */
+    private ConfigSection root() {
         try {
             ConfigSection root = ConfigSection.load(configFile);
             root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
-            return root.section(ConcentratorSettings.SECTION)
-                    .orElseThrow(() -> root.error(null, "no " + ConcentratorSettings.SECTION + " section"));
+            return root;
         } catch (ConfigException e) {
             throw fileError(e);
         } catch (IOException e) {
@@ -322,13 +315,21 @@ public final class ConcentratorCommand implements Callable<Integer> {
         }
     }
 
+    private static ConfigSection section(ConfigSection root) throws ConfigException {
+        return root.section(ConcentratorSettings.SECTION)
+                .orElseThrow(() -> root.error(null, "no " + ConcentratorSettings.SECTION + " section"));
+    }
+
     /** A bad setting worded for where it came from: the flag if one was given, else the file's key. */
     private ParameterException error(SettingException e) {
-        ConfigSection section = ConfigSection.isSet(flags(), e.key()) ? null : fileSection();
-        if (section == null) {
+        if (configFile == null || ConfigSection.isSet(flags(), e.key())) {
             return new ParameterException(spec.commandLine(), e.flagMessage());
         }
-        return fileError(section.error(e));
+        try {
+            return fileError(section(root()).error(e));
+        } catch (ConfigException noSection) { // read a moment ago: cannot happen unless the file changed since
+            return fileError(noSection);
+        }
     }
 
     private ParameterException fileError(ConfigException e) {
