@@ -11,8 +11,9 @@ import java.util.List;
  * nat-helper:                  # the keys of `pptp-gateway nat-helper`'s flags
  *   wan-address: 198.18.0.1
  *   transparent: true
- * concentrator:                # see ConcentratorSettings
+ * concentrator:                # the keys of `pptp-gateway concentrator`'s flags (ConcentratorSettings)
  *   listen: 198.18.0.1
+ *   pool: [10.0.0.10-10.0.0.250, 10.1.0.0/24]   # a repeatable flag is a list
  * </pre>
  */
 final class GatewayConfig {

@@ -10,13 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import net.pptpgw.concentrator.ConcentratorConfig;
-import net.pptpgw.concentrator.ConcentratorServer;
-import net.pptpgw.concentrator.call.CallListener;
-import net.pptpgw.concentrator.data.GreConfig;
-import net.pptpgw.concentrator.data.PppLinkFactory;
 import net.pptpgw.gateway.config.ConfigException;
 import net.pptpgw.gateway.config.ConfigSection;
+import net.pptpgw.gateway.config.SettingException;
 import net.pptpgw.nathelper.NatHelper;
 import net.pptpgw.nathelper.NatHelperConfig;
 import picocli.CommandLine.Command;
@@ -27,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pptp-gateway run --config FILE}: every job the file configures in one process, with one
- * metrics endpoint: a gateway that terminates some tunnels (the {@code concentrator} section)
+ * metrics endpoint: a gateway that terminates some tunnels (the {@code concentrator} section, the
+ * same keys and the same {@link ConcentratorRuntime} as {@code pptp-gateway concentrator})
  * and passes others through to servers beyond it (the {@code nat-helper} section). Each keeps
  * its own threads, sockets and addresses; they share the JVM and the meter registry, whose
  * meter names do not overlap ({@code pptp.nat.*} against the concentrator's).
@@ -59,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     private volatile Services services;
 
     /** What the file asks for; a section left out is empty. */
-    record Plan(Optional<NatHelperConfig> natHelper, Optional<ConcentratorSettings> concentrator,
+    record Plan(Optional<NatHelperConfig> natHelper, Optional<ConcentratorSetup> concentrator,
                 InetSocketAddress metrics) {}
 
     /** Reads and checks the whole file before anything starts; a bad file is a {@link ParameterException}. */
@@ -81,16 +78,19 @@ public final class RunCommand implements Callable<Integer> {
                     throw nat.get().error(null, e.getMessage());
                 }
             }
-            Optional<ConcentratorSettings> concentrator = Optional.empty();
+            Optional<ConcentratorSetup> concentrator = Optional.empty();
             Optional<ConfigSection> conc = root.section(ConcentratorSettings.SECTION);
             if (conc.isPresent()) {
                 ConcentratorSettings settings = conc.get().bind(ConcentratorSettings.class);
-                try {
-                    settings.toConfig();
-                } catch (IllegalArgumentException e) {
-                    throw conc.get().error("listen", e.getMessage());
+                if (settings.metrics() != null) {
+                    throw conc.get().error("metrics", "one endpoint serves every section under `run`: "
+                            + "set the top-level metrics key instead");
                 }
-                concentrator = Optional.of(settings);
+                try {
+                    concentrator = Optional.of(settings.resolve());
+                } catch (SettingException e) {
+                    throw conc.get().error(e);
+                }
             }
             if (natHelper.isEmpty() && concentrator.isEmpty()) {
                 throw root.error(null, "nothing to run: add a " + NatHelperSettings.SECTION + " or a "
@@ -109,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
         Plan plan = plan();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         stop.arm();
-        try (Services started = Services.start(plan, registry)) {
+        try (Services started = start(plan, registry)) {
             services = started;
             LOG.log(System.Logger.Level.INFO, "running {0}; stop with SIGTERM or SIGINT", started.describe());
             running.countDown();
@@ -120,6 +120,15 @@ public final class RunCommand implements Callable<Integer> {
             stop.stopped();
         }
         return 0;
+    }
+
+    private Services start(Plan plan, PrometheusMeterRegistry registry) throws Exception {
+        try {
+            return Services.start(plan, registry);
+        } catch (SettingException e) { // the TUN or the local address, found out only when set up
+            throw new ParameterException(spec.commandLine(), configFile.getFileName() + ": "
+                    + ConcentratorSettings.SECTION + "." + e.getMessage());
+        }
     }
 
     /** Waits until every section has started; what runs, or null if the start failed or timed out. */
@@ -137,8 +146,7 @@ public final class RunCommand implements Callable<Integer> {
      * sockets open in its network namespace.
      */
     static final class Services implements AutoCloseable {
-        private ConcentratorServer concentrator;
-        private InetSocketAddress concentratorAddress;
+        private ConcentratorRuntime concentrator;
         private NatHelper natHelper;
         private MetricsEndpoint metrics;
 
@@ -146,7 +154,7 @@ public final class RunCommand implements Callable<Integer> {
             Services s = new Services();
             try {
                 if (plan.concentrator().isPresent()) {
-                    s.concentratorAddress = s.startConcentrator(plan.concentrator().get(), registry);
+                    s.concentrator = ConcentratorRuntime.start(plan.concentrator().get(), registry);
                 }
                 if (plan.natHelper().isPresent()) {
                     s.natHelper = new NatHelper(plan.natHelper().get(), registry).start();
@@ -161,27 +169,17 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
 
-        /**
-         * The concentrator as {@code ConcentratorCommand} starts it, from the keys {@code run}
-         * knows today (see {@link ConcentratorSettings} for the seam): no PPP engine yet, GRE of
-         * established calls is discarded, as with that command.
-         */
-        private InetSocketAddress startConcentrator(ConcentratorSettings settings, PrometheusMeterRegistry registry)
-                throws InterruptedException {
-            ConcentratorConfig config = settings.toConfig();
-            concentrator = settings.gre()
-                    ? new ConcentratorServer(config, registry, CallListener.NONE, GreConfig.defaults(),
-                            PppLinkFactory.DISCARD)
-                    : new ConcentratorServer(config, registry, CallListener.NONE);
-            return concentrator.start();
-        }
-
         NatHelper natHelper() {
             return natHelper;
         }
 
+        /** The concentrator section, or null if the file has none. */
+        ConcentratorRuntime concentrator() {
+            return concentrator;
+        }
+
         InetSocketAddress concentratorAddress() {
-            return concentratorAddress;
+            return concentrator == null ? null : concentrator.address();
         }
 
         MetricsEndpoint metrics() {
@@ -191,7 +189,10 @@ public final class RunCommand implements Callable<Integer> {
         String describe() {
             StringBuilder b = new StringBuilder();
             if (concentrator != null) {
-                b.append("concentrator on ").append(concentratorAddress);
+                b.append("concentrator on ").append(concentrator.address());
+                if (concentrator.tunName() != null) {
+                    b.append(" (TUN ").append(concentrator.tunName()).append(')');
+                }
             }
             if (natHelper != null) {
                 b.append(b.isEmpty() ? "" : ", ").append("nat-helper (WAN address ")

@@ -52,16 +52,23 @@ class RunCommandTest {
     }
 
     @Test
-    void theSampleFilePlansBothSectionsAndOneEndpoint() {
-        RunCommand.Plan plan = plan(Path.of("..", "samples", "gateway.yaml"));
+    void theSampleFilePlansBothSectionsAndOneEndpoint() throws Exception {
+        // The sample as written, but with a secrets file that exists here.
+        Path secrets = Files.writeString(dir.resolve("chap-secrets"), "alice pptpd secret *\n");
+        RunCommand.Plan plan = plan(file(Files.readString(Path.of("..", "samples", "gateway.yaml"))
+                .replace("/etc/ppp/chap-secrets", secrets.toString())));
         assertThat(plan.natHelper()).hasValueSatisfying(c -> {
             assertThat(c.wanAddress().getHostAddress()).isEqualTo("198.18.0.1");
             assertThat(c.relayScheduling()).isEqualTo(ThreadScheduling.realtime(10));
         });
         assertThat(plan.concentrator()).hasValueSatisfying(c -> {
-            assertThat(c.toConfig().listen()).isEqualTo(new InetSocketAddress("198.18.0.1", 1723));
-            assertThat(c.toConfig().hostName()).isEqualTo("pptpd");
+            assertThat(c.control().listen()).isEqualTo(new InetSocketAddress("198.18.0.1", 1723));
+            assertThat(c.control().hostName()).isEqualTo("pptpd");
             assertThat(c.gre()).isTrue();
+            assertThat(c.pool().size()).isEqualTo(241);
+            assertThat(c.secrets().entries()).hasSize(1);
+            assertThat(c.policy().dns()).extracting(a -> a.getHostAddress()).containsExactly("10.0.0.1");
+            assertThat(c.tun()).isEqualTo("pptpgw%d");
         });
         assertThat(plan.metrics()).isEqualTo(new InetSocketAddress("127.0.0.1", 9723));
     }
@@ -75,11 +82,17 @@ class RunCommandTest {
                 .contains("gateway.yaml line 4: nat-helper.metrics: one endpoint serves every section under `run`");
         assertThat(usageError(file("nat-helper:\n  wan-address: 198.18.0.1\n")))
                 .contains("gateway.yaml line 2: nat-helper: no mode given: --transparent or --explicit SERVER");
-        assertThat(usageError(file("concentrator:\n  listen: 198.18.0.1\n  pool: 10.0.0.0/24\n")))
-                .contains("gateway.yaml line 3: concentrator.pool: unknown key; known keys here: listen, name, no-gre");
+        assertThat(usageError(file("concentrator:\n  listen: 198.18.0.1\n  pool: [10.0.0.0/24, 10.1.0.0/33]\n")))
+                .contains("gateway.yaml line 3: concentrator.pool[1]: range '10.1.0.0/33': prefix length must be 0..32");
         assertThat(usageError(file("concentrator:\n  listen: 198.18.0.x:1723\n")))
-                .contains("gateway.yaml line 2: concentrator.listen: '198.18.0.x' is not an IPv4 address (listen: ADDR[:PORT])");
-        assertThat(usageError(file("metrics: 9723\nconcentrator:\n  listen: 198.18.0.1\n")))
+                .contains("gateway.yaml line 2: concentrator.listen: '198.18.0.x:1723': '198.18.0.x' is not an IPv4 address");
+        assertThat(usageError(file("concentrator:\n  listen: 198.18.0.1\n")))
+                .contains("gateway.yaml line 2: concentrator.pool: PPP sessions need addresses");
+        assertThat(usageError(file("concentrator:\n  no-gre: true\n  metrics: 127.0.0.1:9723\n")))
+                .contains("gateway.yaml line 3: concentrator.metrics: one endpoint serves every section under `run`");
+        assertThat(usageError(file("concentrator:\n  no-gre: true\n  tun-mtu: 100\n")))
+                .contains("gateway.yaml line 3: concentrator.tun-mtu: 100 is not in 576..1500");
+        assertThat(usageError(file("metrics: 9723\nconcentrator:\n  listen: 198.18.0.1\n  no-gre: true\n")))
                 .contains("gateway.yaml line 1: metrics: '9723' is not HOST:PORT");
     }
 
@@ -87,7 +100,9 @@ class RunCommandTest {
      * The executable's {@code run} in this JVM, in a network namespace of its own: a client calls
      * through the NAT helper (explicit mode, upstream the concentrator's address) and gets a call
      * whose IDs the helper translated, while a second client is answered by the concentrator on
-     * its own address; one metrics endpoint shows both sections.
+     * its own address. The concentrator is the full one, as {@code pptp-gateway concentrator}
+     * starts it: both calls get a PPP session and a pool address, the pool is routed to its TUN,
+     * and the admin endpoint serves. One metrics endpoint shows both sections.
      */
     @Test
     void runsTheNatHelperBesideTheConcentrator() throws Exception {
@@ -103,6 +118,7 @@ class RunCommandTest {
                 sh("ip -n " + NS + " addr add " + ip + "/32 dev lo");
             }
             int metricsPort = 19723;
+            Path secrets = Files.writeString(dir.resolve("chap-secrets"), "* test-pac guest *\n");
             Path config = file("""
                     metrics: 127.0.0.1:%d
                     nat-helper:
@@ -113,7 +129,11 @@ class RunCommandTest {
                     concentrator:
                       listen: %s:1723
                       name: test-pac
-                    """.formatted(metricsPort, LAN_IP, WAN_IP, CONCENTRATOR_IP, CONCENTRATOR_IP));
+                      secrets: %s
+                      pool: [10.80.0.1-10.80.0.10, 10.81.0.0/30]
+                      tun: pgrun%%d
+                      admin: 127.0.0.1:11724
+                    """.formatted(metricsPort, LAN_IP, WAN_IP, CONCENTRATOR_IP, CONCENTRATOR_IP, secrets));
             CommandLine main = Main.commandLine();
             StringWriter err = new StringWriter();
             main.setErr(new PrintWriter(err));
@@ -145,14 +165,29 @@ class RunCommandTest {
                     assertThat(mapping.server().getHostAddress()).isEqualTo(CONCENTRATOR_IP);
                     assertThat(mapping.serverCallId()).isEqualTo(relayed.callId());
 
-                    String metrics = clientThread.call(() -> scrape(metricsPort));
+                    // The full concentrator: a PPP session for each call, addresses from the pool
+                    // (and its first for the server), a TUN the pool is routed to, the admin endpoint.
+                    String metrics = "";
+                    for (int i = 0; i < 100 && !metrics.contains("pptp_sessions{state=\"establish\"} 2.0"); i++) {
+                        Thread.sleep(100);
+                        metrics = clientThread.call(() -> scrape(metricsPort));
+                    }
                     assertThat(metrics).contains("pptp_nat_mappings_live 1.0", "pptp_calls_active 2.0",
-                            "pptp_control_connections{state=\"established\"} 2.0");
+                            "pptp_control_connections{state=\"established\"} 2.0", "pptp_gre_sessions 2.0",
+                            "pptp_sessions{state=\"establish\"} 2.0", "pptp_pool_allocated 3.0");
+                    ConcentratorRuntime concentrator = services.concentrator();
+                    assertThat(concentrator.sessions().list()).extracting(s -> s.callId())
+                            .containsExactlyInAnyOrder(relayed.callId(), answered.callId());
+                    assertThat(concentrator.tunName()).startsWith("pgrun");
+                    assertThat(sh("ip -n " + NS + " route show dev " + concentrator.tunName()))
+                            .contains("10.80.0.1 ", "10.80.0.10 ", "10.81.0.1 ", "10.81.0.2 ");
+                    assertThat(concentrator.admin().address()).isEqualTo(new InetSocketAddress("127.0.0.1", 11724));
                 }
             } finally {
                 command.requestStop();
                 assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
             }
+            assertThat(services.concentrator().sessions().size()).as("every session ended at shutdown").isZero();
         } finally {
             sh("ip netns del " + NS + " 2>/dev/null || true");
         }
@@ -191,7 +226,7 @@ class RunCommandTest {
         }
     }
 
-    private static void sh(String command) {
-        ExternalTools.run(List.of("sh", "-c", command), null, 10);
+    private static String sh(String command) {
+        return ExternalTools.run(List.of("sh", "-c", command), null, 10);
     }
 }

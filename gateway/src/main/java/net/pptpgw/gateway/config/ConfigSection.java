@@ -171,6 +171,40 @@ public final class ConfigSection {
     }
 
     /**
+     * {@link ConfigException} for item {@code index} of list-valued {@code key}, at the item's line:
+     * {@code gateway.yaml line 12: concentrator.pool[1]: ...}. A negative index, or a key written
+     * as one value rather than a list, is the key as a whole ({@link #error(String, String)}).
+     */
+    public ConfigException error(String key, int index, String problem) {
+        NodeTuple tuple = entries.get(key);
+        if (index < 0 || tuple == null || !(tuple.getValueNode() instanceof SequenceNode sequence)
+                || index >= sequence.getValue().size()) {
+            return error(key, problem);
+        }
+        return new ConfigException(source, join(path, key) + "[" + index + "]",
+                lineOf(sequence.getValue().get(index)), problem);
+    }
+
+    /** {@link #error(String, int, String)} for a {@link SettingException} about this mapping's keys. */
+    public ConfigException error(SettingException e) {
+        return error(e.key(), e.index(), e.problem());
+    }
+
+    /** Whether {@code settings} (a settings record) has a value for {@code key}, its component's kebab-case name. */
+    public static boolean isSet(Record settings, String key) {
+        for (RecordComponent c : settings.getClass().getRecordComponents()) {
+            if (kebab(c.getName()).equals(key)) {
+                try {
+                    return c.getAccessor().invoke(settings) != null;
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("reading " + c, e);
+                }
+            }
+        }
+        throw new IllegalArgumentException(settings.getClass().getName() + " has no key " + key);
+    }
+
+    /**
      * Binds this mapping to a new {@code type}: every key must name one of its components (see
      * the class comment for names and types); absent keys bind {@code null}.
      */

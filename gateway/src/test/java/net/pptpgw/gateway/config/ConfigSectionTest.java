@@ -144,6 +144,35 @@ class ConfigSectionTest {
     }
 
     @Test
+    void aSettingErrorFoundAfterBindingPointsAtTheKeyOrTheListItem() throws Exception {
+        ConfigSection s = section("""
+                s:
+                  name: edge
+                  pools:
+                    - 10.0.0.0/24
+                    - 10.1.0.0/33
+                  servers: 203.0.113.7
+                """);
+        assertThat(s.error(new SettingException("pools", 1, "range '10.1.0.0/33': prefix length must be 0..32")))
+                .hasMessage("test.yaml line 5: s.pools[1]: range '10.1.0.0/33': prefix length must be 0..32");
+        assertThat(s.error(new SettingException("name", "too short")))
+                .hasMessage("test.yaml line 2: s.name: too short");
+        // One value written where a list may be: the key itself; a key left out: the section.
+        assertThat(s.error("servers", 0, "unreachable")).hasMessage("test.yaml line 6: s.servers: unreachable");
+        assertThat(s.error(new SettingException("count", "required"))).hasMessage("test.yaml line 2: s.count: required");
+        assertThat(new SettingException("pools", 1, "bad").flagMessage()).isEqualTo("--pools: bad");
+    }
+
+    @Test
+    void isSetTellsAGivenKeyFromAnAbsentOne() {
+        Settings s = new Settings("n", null, null, null, null, Duration.ZERO, null, null, null, null, null, null);
+        assertThat(ConfigSection.isSet(s, "name")).isTrue();
+        assertThat(ConfigSection.isSet(s, "idle-timeout")).isTrue();
+        assertThat(ConfigSection.isSet(s, "wan-address")).isFalse();
+        assertThatThrownBy(() -> ConfigSection.isSet(s, "nothing")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void primitiveComponentsAreAProgrammingError() {
         record Primitive(int port) {}
         assertThatThrownBy(() -> section("s:\n  port: 1\n").bind(Primitive.class))
