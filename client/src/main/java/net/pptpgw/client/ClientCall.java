@@ -17,6 +17,7 @@ import net.pptpgw.concentrator.data.PppLinkFactory;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.pptp.OutgoingCallReply;
 
@@ -36,6 +37,12 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     public interface Listener {
 
         default void callConnected(ClientCall call, OutgoingCallReply reply) {}
+
+        /** PPP entered {@code phase} (on the GRE loop); see {@link PppClientSession.Listener#phaseEntered}. */
+        default void pppPhaseEntered(ClientCall call, Phase phase) {}
+
+        /** A PPP event worth a log line (on the GRE loop); see {@link PppClientSession.Listener#event}. */
+        default void pppEvent(ClientCall call, String message) {}
 
         default void authenticated(ClientCall call) {}
 
@@ -160,6 +167,16 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     }
 
     // ---- PPP ----
+
+    @Override
+    public void phaseEntered(PppClientSession session, Phase phase) {
+        listener.pppPhaseEntered(this, phase);
+    }
+
+    @Override
+    public void event(PppClientSession session, String message) {
+        listener.pppEvent(this, message);
+    }
 
     @Override
     public void authenticated(PppClientSession session) {

@@ -14,6 +14,7 @@ import net.pptpgw.concentrator.data.PppLink;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppOutput;
 import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
@@ -29,6 +30,19 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     /** Milestones of the session, on the link's event loop. Must not block. */
     public interface Listener {
+
+        /**
+         * The session entered {@code phase} (RFC 1661 §3.2) at its start or on a frame from the
+         * server; lets a caller act at a protocol stage, e.g. a test that aborts mid-LCP.
+         */
+        default void phaseEntered(PppClientSession session, Phase phase) {}
+
+        /**
+         * Something the engine found worth a log line, e.g. {@code authentication failed: ...}
+         * with the server's Failure message: known here even when the call is cleared before
+         * PPP reaches Dead and {@link #linkDown} can only say the lower layer went.
+         */
+        default void event(PppClientSession session, String message) {}
 
         /** Our credentials were accepted (RFC 1994 / RFC 2759 Success). */
         default void authenticated(PppClientSession session) {}
@@ -60,6 +74,7 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     /** LCP starts (RFC 1661 Open + Up). */
     public void start() {
         session.start();
+        listener.phaseEntered(this, session.phase());
     }
 
     /** Terminates the link gracefully: LCP Terminate-Request, then {@link Listener#linkDown}. */
@@ -88,7 +103,12 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     @Override
     public void frameReceived(ByteBuf frame, PacketContext context) {
+        Phase before = session.phase();
         session.receive(frame);
+        Phase after = session.phase();
+        if (after != before && after != Phase.DEAD) {
+            listener.phaseEntered(this, after);
+        }
     }
 
     @Override
@@ -106,6 +126,11 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     @Override
     public void ipPacketReceived(ByteBuf packet) {
         listener.ipPacketReceived(this, packet);
+    }
+
+    @Override
+    public void event(String message) {
+        listener.event(this, message);
     }
 
     @Override
