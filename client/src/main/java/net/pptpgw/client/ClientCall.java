@@ -41,9 +41,6 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
         /** PPP entered {@code phase} (on the GRE loop); see {@link PppClientSession.Listener#phaseEntered}. */
         default void pppPhaseEntered(ClientCall call, Phase phase) {}
 
-        /** A PPP event worth a log line (on the GRE loop); see {@link PppClientSession.Listener#event}. */
-        default void pppEvent(ClientCall call, String message) {}
-
         default void authenticated(ClientCall call) {}
 
         /** IP flows: {@link #sendIp} works. */
@@ -174,8 +171,10 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     }
 
     @Override
-    public void event(PppClientSession session, String message) {
-        listener.pppEvent(this, message);
+    public void authenticationFailed(PppClientSession session, Termination reason) {
+        // Kept now: the PAC's Call-Disconnect-Notify can overtake the LCP Terminate exchange that
+        // follows its Failure, and PPP would then end as lower-layer-down in ended()'s report.
+        pppEnd = reason;
     }
 
     @Override
@@ -195,7 +194,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     @Override
     public void linkDown(PppClientSession session, Termination reason) {
-        pppEnd = reason;
+        if (pppEnd == null) {
+            pppEnd = reason;
+        }
         // PPP is over, for whatever reason: the call has nothing left to carry (RFC 2637 §2.12).
         pnsCall.clear();
     }

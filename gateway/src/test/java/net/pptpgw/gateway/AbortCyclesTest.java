@@ -162,7 +162,7 @@ class AbortCyclesTest {
             assertLeakFree(after, context);
             assertThat(client.callIdsInUse()).as("client call IDs in use; %s", context).isZero();
             assertThat(outcomes.keySet()).as(context).noneMatch(k -> k.startsWith("missed")
-                    || k.startsWith("watchdog") || k.startsWith("connect-failed"));
+                    || k.startsWith("watchdog") || k.startsWith("connect-failed") || k.startsWith("ended-twice"));
             for (Stage stage : Stage.values()) {
                 assertThat(outcomes).as("stage %s reached; %s", stage, context).containsKey("reached:" + stage);
             }
@@ -271,6 +271,7 @@ class AbortCyclesTest {
         private volatile Channel channel;
         private volatile PnsControlHandler control;
         private volatile ClientCall call;
+        private final AtomicInteger endedCalls = new AtomicInteger();
 
         Cycle(Stage stage, Action action) {
             this.stage = stage;
@@ -370,15 +371,6 @@ class AbortCyclesTest {
         }
 
         @Override
-        public void pppEvent(ClientCall call, String message) {
-            // Not ended(): the server's Call-Disconnect-Notify often overtakes the LCP Terminate
-            // exchange after its Failure, and PPP then ends as lower-layer-down.
-            if (message.startsWith("authentication failed")) {
-                failureMessages.put(call.toString(), message);
-            }
-        }
-
-        @Override
         public void networkUp(ClientCall call, IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
             if (stage == Stage.NETWORK_UP) {
                 abortOnControlLoop();
@@ -387,9 +379,13 @@ class AbortCyclesTest {
 
         @Override
         public void ended(ClientCall call, CallEnd end, Optional<Termination> ppp) {
+            if (endedCalls.incrementAndGet() > 1) {
+                outcome("ended-twice:" + stage + "/" + end);
+            }
             if (stage == Stage.WRONG_PASSWORD) {
                 outcome("reached:" + stage);
                 outcome("wrong-password-end:" + end.reason() + "/" + ppp.map(Termination::cause).orElse("-"));
+                ppp.ifPresent(t -> failureMessages.put(call.toString(), t.toString()));
                 control.stop();
             } else if (!aborted.get()) {
                 outcome("missed:" + stage + "/" + end.reason());

@@ -38,11 +38,11 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
         default void phaseEntered(PppClientSession session, Phase phase) {}
 
         /**
-         * Something the engine found worth a log line, e.g. {@code authentication failed: ...}
-         * with the server's Failure message: known here even when the call is cleared before
-         * PPP reaches Dead and {@link #linkDown} can only say the lower layer went.
+         * The server refused our credentials ({@code reason} carries its Failure message, e.g.
+         * {@code E=691 R=0 C=... V=3}); {@link #linkDown} follows, though perhaps only as
+         * lower-layer-down if the call is cleared before the LCP Terminate exchange ends.
          */
-        default void event(PppClientSession session, String message) {}
+        default void authenticationFailed(PppClientSession session, Termination reason) {}
 
         /** Our credentials were accepted (RFC 1994 / RFC 2759 Success). */
         default void authenticated(PppClientSession session) {}
@@ -129,8 +129,8 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     }
 
     @Override
-    public void event(String message) {
-        listener.event(this, message);
+    public void authenticationFailed(Termination reason) {
+        listener.authenticationFailed(this, reason);
     }
 
     @Override
