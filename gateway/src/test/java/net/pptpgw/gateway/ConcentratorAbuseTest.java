@@ -293,7 +293,9 @@ class ConcentratorAbuseTest {
 
     @Test
     @Order(6)
-    void truncatedControlMessagesThenTcpCloseLeaveNothingBehind() throws Exception {
+    void truncatedControlMessagesThenTcpCloseAreCountedAndLeaveNothingBehind() throws Exception {
+        String truncated = "pptp_control_malformed_total{reason=\"truncated\"}";
+        double before = rig.metric(truncated);
         byte[] sccrq = encode(sccrq());
         // Half a Start-Control-Connection-Request, then FIN.
         try (PptpTestClient peer = rig.inClient(() -> new PptpTestClient(pac))) {
@@ -307,6 +309,10 @@ class ConcentratorAbuseTest {
             peer.sendRaw(java.util.Arrays.copyOf(sccrq, 40));
             assertThat(rig.metric("pptp_calls_active")).isEqualTo(1.0);
         }
+        Map<String, Double> m = rig.awaitMetrics(Duration.ofSeconds(5), s -> s.getOrDefault(truncated, 0.0) >= before + 2);
+        assertThat(m.get(truncated)).isEqualTo(before + 2);
+        assertThat(logs).anyMatch(l -> l.contains("closed by the peer 80 octets into an unfinished message (state idle)"));
+        assertThat(logs).anyMatch(l -> l.contains("closed by the peer 40 octets into an unfinished message (state established)"));
         // nothingLeftBehind() checks the rest.
     }
 
