@@ -261,14 +261,13 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     // ---------------------------------------------------------------- the end
 
-    private void finish(Termination reason) {
+    private void finish(Termination last) {
         if (finished) {
             return;
         }
         finished = true;
-        if (authenticationFailure != null) {
-            reason = authenticationFailure; // what ended it, whatever came last (see authenticationFailed)
-        }
+        // A failed authentication is what ended the session, whatever took the link down after it.
+        Termination reason = authenticationFailure != null ? authenticationFailure : last;
         detach();
         pool.release(offset);
         factory.sessions().remove(this);
@@ -277,9 +276,8 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         if (!reachedUp) {
             factory.metrics().setupFailed(reason.cause());
         }
-        Termination ending = reason;
         LOG.log(System.Logger.Level.INFO, () -> "session " + id + " (user '" + user + "', call "
-                + link.call().callId() + ") ended: " + ending);
+                + link.call().callId() + ") ended: " + reason);
         if (link.isOpen()) {
             factory.disconnect(link.call(), administrative);
         }
