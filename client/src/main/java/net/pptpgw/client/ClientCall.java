@@ -66,6 +66,7 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     private volatile PppClientSession ppp;
     private volatile Termination pppEnd;
     private volatile boolean hangingUp;
+    private volatile boolean silent;
 
     ClientCall(PptpClient client, PppSessionConfig pppConfig, Listener listener) {
         this.client = client;
@@ -94,6 +95,19 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
             return false;
         }
         return session.sendIp(packet);
+    }
+
+    /**
+     * Makes the call's PPP send nothing from now on ({@link PppClientSession#mute}); the control
+     * connection is the caller's to silence. For tests of a server's timeouts: a client that
+     * goes away without LCP Terminate or Call-Clear-Request. Safe from any thread.
+     */
+    public void goSilent() {
+        silent = true;
+        PppClientSession session = ppp;
+        if (session != null) {
+            session.mute();
+        }
     }
 
     /**
@@ -159,6 +173,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
         PppClientSession session = new PppClientSession(link, pppConfig, this, client.random(),
                 client.greChannel().alloc());
         ppp = session;
+        if (silent) {
+            session.mute();
+        }
         session.start();
         return session;
     }

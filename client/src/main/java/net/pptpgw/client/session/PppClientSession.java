@@ -63,6 +63,7 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     private final Listener listener;
     private final PppSession session;
     private boolean down;
+    private volatile boolean muted;
 
     public PppClientSession(PppLink link, PppSessionConfig config, Listener listener, RandomGenerator random,
             ByteBufAllocator allocator) {
@@ -85,6 +86,15 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     /** Sends an IPv4 packet; false when the network is not up. Takes ownership. */
     public boolean sendIp(ByteBuf packet) {
         return session.sendIp(packet);
+    }
+
+    /**
+     * From now on nothing is sent: every frame the engine makes (answers, retransmissions,
+     * echoes, IP) is dropped, as from a client that vanished without a word. The engine keeps
+     * running, so the server's timeouts are what end the session. Safe from any thread.
+     */
+    public void mute() {
+        muted = true;
     }
 
     public PppSession engine() {
@@ -120,6 +130,10 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     @Override
     public void sendFrame(ByteBuf frame) {
+        if (muted) {
+            frame.release();
+            return;
+        }
         link.send(frame);
     }
 
