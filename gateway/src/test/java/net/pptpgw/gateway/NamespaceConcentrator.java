@@ -186,16 +186,12 @@ final class NamespaceConcentrator implements AutoCloseable {
             commandThread.close();
             serverThread.close();
             clientThread.close();
-            cleanUp(serverNs, clientNs);
+            deleteNamespace(serverNs);
+            deleteNamespace(clientNs);
         }
     }
 
-    private void cleanUp(String... namespaces) {
-        for (String ns : namespaces) {
-            deleteNamespace(ns);
-        }
-    }
-
+    /** Namespaces a killed earlier run of this purpose (same PID is unlikely, but cheap to clear) or a failed start left. */
     private static void cleanUp(String purpose) {
         String suffix = purpose + "-" + ProcessHandle.current().pid();
         deleteNamespace("pg-" + suffix + "-s");
