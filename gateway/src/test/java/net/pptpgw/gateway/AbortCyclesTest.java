@@ -175,10 +175,12 @@ class AbortCyclesTest {
             assertThat(failureMessages).as("a Failure reached every wrong password's client").hasSize(wrongPasswords);
             assertThat(failureMessages.values()).as("the Failure packets the clients got")
                     .allMatch(m -> m.contains("E=691 R=0 C=") && m.contains("V=3"));
-            // Every silent cycle after TCP was ended by the concentrator, not by our later close.
+            // Every silent cycle was ended by the concentrator's echo timeout, not by our later close.
             assertThat(after.getOrDefault("pptp_control_echo_timeouts_total", 0.0)).as(context).isEqualTo(silentCycles.get());
+            // A leak would be a thread per cycle or connection; two spare for the JDK's own
+            // housekeeping threads, which come and go on their own.
             assertThat(threadsAfter).as("JVM threads after the cycles (before: %d)", threadsBefore)
-                    .isLessThanOrEqualTo(threadsBefore);
+                    .isLessThanOrEqualTo(threadsBefore + 2);
         } finally {
             if (client != null) {
                 client.close();
