@@ -17,6 +17,7 @@ import net.pptpgw.concentrator.data.PppLinkFactory;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.pptp.OutgoingCallReply;
 
@@ -36,6 +37,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     public interface Listener {
 
         default void callConnected(ClientCall call, OutgoingCallReply reply) {}
+
+        /** PPP entered {@code phase} (on the GRE loop); see {@link PppClientSession.Listener#phaseEntered}. */
+        default void pppPhaseEntered(ClientCall call, Phase phase) {}
 
         default void authenticated(ClientCall call) {}
 
@@ -62,6 +66,7 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     private volatile PppClientSession ppp;
     private volatile Termination pppEnd;
     private volatile boolean hangingUp;
+    private volatile boolean silent;
 
     ClientCall(PptpClient client, PppSessionConfig pppConfig, Listener listener) {
         this.client = client;
@@ -90,6 +95,19 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
             return false;
         }
         return session.sendIp(packet);
+    }
+
+    /**
+     * Makes the call's PPP send nothing from now on ({@link PppClientSession#mute}); the control
+     * connection is the caller's to silence. For tests of a server's timeouts: a client that
+     * goes away without LCP Terminate or Call-Clear-Request. Safe from any thread.
+     */
+    public void goSilent() {
+        silent = true;
+        PppClientSession session = ppp;
+        if (session != null) {
+            session.mute();
+        }
     }
 
     /**
@@ -155,11 +173,26 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
         PppClientSession session = new PppClientSession(link, pppConfig, this, client.random(),
                 client.greChannel().alloc());
         ppp = session;
+        if (silent) {
+            session.mute();
+        }
         session.start();
         return session;
     }
 
     // ---- PPP ----
+
+    @Override
+    public void phaseEntered(PppClientSession session, Phase phase) {
+        listener.pppPhaseEntered(this, phase);
+    }
+
+    @Override
+    public void authenticationFailed(PppClientSession session, Termination reason) {
+        // Kept now: the PAC's Call-Disconnect-Notify can overtake the LCP Terminate exchange that
+        // follows its Failure, and PPP would then end as lower-layer-down in ended()'s report.
+        pppEnd = reason;
+    }
 
     @Override
     public void authenticated(PppClientSession session) {
@@ -178,7 +211,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     @Override
     public void linkDown(PppClientSession session, Termination reason) {
-        pppEnd = reason;
+        if (pppEnd == null) {
+            pppEnd = reason;
+        }
         // PPP is over, for whatever reason: the call has nothing left to carry (RFC 2637 §2.12).
         pnsCall.clear();
     }

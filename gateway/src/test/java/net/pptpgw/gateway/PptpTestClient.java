@@ -1,6 +1,7 @@
 package net.pptpgw.gateway;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -37,7 +38,12 @@ final class PptpTestClient implements AutoCloseable {
     private final Channel channel;
 
     PptpTestClient(InetSocketAddress server) throws InterruptedException {
-        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this(server, null);
+    }
+
+    /** Connected from {@code local} (null: the route's address). */
+    PptpTestClient(InetSocketAddress server, InetSocketAddress local) throws InterruptedException {
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -54,12 +60,17 @@ final class PptpTestClient implements AutoCloseable {
                                     }
                                 });
                     }
-                })
-                .connect(server).sync().channel();
+                });
+        channel = (local == null ? bootstrap.connect(server) : bootstrap.connect(server, local)).sync().channel();
     }
 
     void send(ControlMessage message) throws InterruptedException {
         channel.writeAndFlush(message).sync();
+    }
+
+    /** Octets as they are, past the encoder: garbage, truncated messages. */
+    void sendRaw(byte[] octets) throws InterruptedException {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(octets)).sync();
     }
 
     /** The next message (or the string "closed"), waiting at most 5 s. */

@@ -14,6 +14,7 @@ import net.pptpgw.concentrator.data.PppLink;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppOutput;
 import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
@@ -29,6 +30,19 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     /** Milestones of the session, on the link's event loop. Must not block. */
     public interface Listener {
+
+        /**
+         * The session entered {@code phase} (RFC 1661 §3.2) at its start or on a frame from the
+         * server; lets a caller act at a protocol stage, e.g. a test that aborts mid-LCP.
+         */
+        default void phaseEntered(PppClientSession session, Phase phase) {}
+
+        /**
+         * The server refused our credentials ({@code reason} carries its Failure message, e.g.
+         * {@code E=691 R=0 C=... V=3}); {@link #linkDown} follows, though perhaps only as
+         * lower-layer-down if the call is cleared before the LCP Terminate exchange ends.
+         */
+        default void authenticationFailed(PppClientSession session, Termination reason) {}
 
         /** Our credentials were accepted (RFC 1994 / RFC 2759 Success). */
         default void authenticated(PppClientSession session) {}
@@ -49,6 +63,7 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     private final Listener listener;
     private final PppSession session;
     private boolean down;
+    private volatile boolean muted;
 
     public PppClientSession(PppLink link, PppSessionConfig config, Listener listener, RandomGenerator random,
             ByteBufAllocator allocator) {
@@ -60,6 +75,7 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     /** LCP starts (RFC 1661 Open + Up). */
     public void start() {
         session.start();
+        listener.phaseEntered(this, session.phase());
     }
 
     /** Terminates the link gracefully: LCP Terminate-Request, then {@link Listener#linkDown}. */
@@ -70,6 +86,15 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
     /** Sends an IPv4 packet; false when the network is not up. Takes ownership. */
     public boolean sendIp(ByteBuf packet) {
         return session.sendIp(packet);
+    }
+
+    /**
+     * From now on nothing is sent: every frame the engine makes (answers, retransmissions,
+     * echoes, IP) is dropped, as from a client that vanished without a word. The engine keeps
+     * running, so the server's timeouts are what end the session. Safe from any thread.
+     */
+    public void mute() {
+        muted = true;
     }
 
     public PppSession engine() {
@@ -88,7 +113,12 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     @Override
     public void frameReceived(ByteBuf frame, PacketContext context) {
+        Phase before = session.phase();
         session.receive(frame);
+        Phase after = session.phase();
+        if (after != before && after != Phase.DEAD) {
+            listener.phaseEntered(this, after);
+        }
     }
 
     @Override
@@ -100,12 +130,21 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
 
     @Override
     public void sendFrame(ByteBuf frame) {
+        if (muted) {
+            frame.release();
+            return;
+        }
         link.send(frame);
     }
 
     @Override
     public void ipPacketReceived(ByteBuf packet) {
         listener.ipPacketReceived(this, packet);
+    }
+
+    @Override
+    public void authenticationFailed(Termination reason) {
+        listener.authenticationFailed(this, reason);
     }
 
     @Override

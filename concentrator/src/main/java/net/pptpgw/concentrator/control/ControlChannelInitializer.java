@@ -47,6 +47,7 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
         connections.add(channel);
         long echoNanos = plane.config().echoInterval().toNanos();
         channel.pipeline().addLast(
+                new ReceivedOctets(),
                 new PptpControlDecoder(),
                 ENCODER,
                 new IdleStateHandler(echoNanos, 0, 0, TimeUnit.NANOSECONDS),

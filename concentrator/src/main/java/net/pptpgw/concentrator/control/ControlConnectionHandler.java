@@ -36,6 +36,7 @@ import net.pptpgw.protocol.pptp.IncomingCallResult;
 import net.pptpgw.protocol.pptp.OutgoingCallReply;
 import net.pptpgw.protocol.pptp.OutgoingCallRequest;
 import net.pptpgw.protocol.pptp.OutgoingCallResult;
+import net.pptpgw.protocol.pptp.PptpControlDecoder;
 import net.pptpgw.protocol.pptp.SetLinkInfo;
 import net.pptpgw.protocol.pptp.StartControlConnectionReply;
 import net.pptpgw.protocol.pptp.StartControlConnectionRequest;
@@ -84,6 +85,8 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
     private ChannelHandlerContext ctx;
     private InetSocketAddress peer;
     private boolean holdsEstablishedSlot;
+    /** Octets of the messages decoded so far; see {@link ReceivedOctets}. */
+    private long decodedOctets;
     private ScheduledFuture<?> timer;
     private long echoIdentifier;
     private boolean echoOutstanding;
@@ -124,6 +127,7 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        reportUnfinishedMessage(ctx);
         plane.halfOpen().remove(ctx.channel());
         cancelTimer();
         releaseAllCalls(CallClearCause.CONNECTION_LOST);
@@ -133,6 +137,22 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
         }
         transition(ControlConnectionState.CLOSED);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * A peer that closes TCP in the middle of a message leaves octets the decoder never framed;
+     * it drops them without a word, so they are counted and logged here as malformed "truncated".
+     */
+    private void reportUnfinishedMessage(ChannelHandlerContext ctx) {
+        ReceivedOctets received = ctx.pipeline().get(ReceivedOctets.class);
+        PptpControlDecoder decoder = ctx.pipeline().get(PptpControlDecoder.class);
+        if (received == null || decoder == null || decoder.failed() || received.octets() <= decodedOctets) {
+            return;
+        }
+        long unfinished = received.octets() - decodedOctets;
+        plane.metrics().malformed("truncated");
+        LOG.log(Level.INFO, () -> "pptp control " + describePeer() + ": closed by the peer " + unfinished
+                + " octets into an unfinished message (state " + state.tag() + ")");
     }
 
     private void halfOpenTimeout() {
@@ -149,6 +169,7 @@ public final class ControlConnectionHandler extends SimpleChannelInboundHandler<
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ControlMessage message) {
         plane.metrics().received(message.type());
+        decodedOctets += message.type().length();
         // Any message shows the peer is alive: the Echo-Request is for silence only (§2.4).
         echoOutstanding = false;
         switch (state) {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import net.pptpgw.concentrator.ConcentratorConfig;
@@ -17,6 +18,8 @@ import net.pptpgw.concentrator.call.CallTable;
  */
 public final class ControlPlane {
 
+    private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
+
     private final ConcentratorConfig config;
     private final CallTable calls;
     private final CallListener listener;
@@ -26,6 +29,7 @@ public final class ControlPlane {
     private final LongSupplier nanoClock;
     private final RandomGenerator random;
     private final AtomicInteger established = new AtomicInteger();
+    private final AtomicLong nextRateLimitLog = new AtomicLong();
     private volatile boolean shuttingDown;
 
     public ControlPlane(ConcentratorConfig config, MeterRegistry meters, CallListener listener) {
@@ -38,6 +42,7 @@ public final class ControlPlane {
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.nanoClock = nanoClock;
+        this.nextRateLimitLog.set(nanoClock.getAsLong());
         this.random = random;
         this.calls = new CallTable(config.maxCalls(), config.callIdQuarantine(), random, nanoClock);
         this.metrics = new ControlMetrics(meters, calls);
@@ -84,9 +89,22 @@ public final class ControlPlane {
         }
         if (!sourceRate.tryAcquire(source)) {
             metrics.rateLimited();
+            logRateLimited(source);
             return false;
         }
         return true;
+    }
+
+    /** A flood is one log line a second (naming a source), the counter has every connection. */
+    private void logRateLimited(InetAddress source) {
+        long now = nanoClock.getAsLong();
+        long next = nextRateLimitLog.get();
+        if (now - next >= 0 && nextRateLimitLog.compareAndSet(next, now + 1_000_000_000L)) {
+            LOG.log(System.Logger.Level.WARNING, () -> "pptp control: " + source.getHostAddress() + " opens connections"
+                    + " faster than " + config.connectionsPerSecondPerSource() + "/s (burst "
+                    + config.connectionBurstPerSource() + "); closing them at once (logged at most once a second,"
+                    + " all counted in pptp_control_rate_limited_total)");
+        }
     }
 
     /** Takes one of the {@code maxControlConnections} established slots; false when all are taken. */

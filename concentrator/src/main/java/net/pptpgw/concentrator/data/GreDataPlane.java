@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.call.Call;
 import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.concentrator.call.CallListener;
@@ -43,6 +44,7 @@ import net.pptpgw.protocol.gre.GreHeader;
 public final class GreDataPlane implements CallListener, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(GreDataPlane.class.getName());
+    private static final long DROP_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final GreConfig config;
     private final int receiveWindowSize;
@@ -158,6 +160,12 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
     /** One raw GRE socket's inbound side: a datagram is an IPv4 packet carrying GRE. */
     public final class Handler extends ChannelInboundHandlerAdapter {
 
+        /**
+         * A foreign source can send as fast as it likes: one log line per {@link #DROP_LOG_INTERVAL_NANOS}
+         * names it, the counter has the rest.
+         */
+        private long nextWrongSourceLog = System.nanoTime();
+
         private Handler() {}
 
         @Override
@@ -203,10 +211,22 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
             }
             if (Ipv4Header.source(datagram) != session.peerAddress()) {
                 metrics.dropped(GreDropReason.WRONG_SOURCE);
+                logWrongSource(call, Ipv4Header.source(datagram));
                 datagram.release();
                 return;
             }
             session.received(incoming, datagram);
+        }
+
+        private void logWrongSource(Call call, int source) {
+            long now = System.nanoTime();
+            if (now - nextWrongSourceLog >= 0) {
+                nextWrongSourceLog = now + DROP_LOG_INTERVAL_NANOS;
+                LOG.log(Level.WARNING, () -> "GRE for call " + call.callId() + " from " + Ipv4.fromInt(source).getHostAddress()
+                        + " dropped: the call belongs to " + call.peerAddress().getHostAddress()
+                        + " (such drops are logged at most once a second, all counted in pptp_gre_drops{reason=\""
+                        + GreDropReason.WRONG_SOURCE.reason() + "\"})");
+            }
         }
 
         @Override

@@ -59,6 +59,8 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     private boolean attached;
     private boolean reachedUp;
     private boolean finished;
+    /** Set when authentication failed: the session ends for this, whatever ends it last. */
+    private Termination authenticationFailure;
     private boolean administrative;
     private volatile long packetsIn;
     private volatile long bytesIn;
@@ -227,6 +229,19 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     }
 
     @Override
+    public void authenticationFailed(Termination reason) {
+        // Counted and logged here, not at the end: a client that hears our Failure usually
+        // clears the call before the LCP Terminate exchange is over, and the session would then
+        // end as call-clear-request with the failure uncounted.
+        authenticationFailure = reason;
+        String method = ppp.lcpAgreement().flatMap(LcpAgreement::authenticatePeerWith)
+                .map(m -> m.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).orElse("none");
+        factory.metrics().authenticationFailed(method);
+        LOG.log(System.Logger.Level.INFO, () -> "session " + id + " (call " + link.call().callId() + " from "
+                + link.call().peerAddress().getHostAddress() + "): " + reason);
+    }
+
+    @Override
     public void linkDown(Termination reason) {
         finish(reason);
     }
@@ -246,11 +261,13 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     // ---------------------------------------------------------------- the end
 
-    private void finish(Termination reason) {
+    private void finish(Termination last) {
         if (finished) {
             return;
         }
         finished = true;
+        // A failed authentication is what ended the session, whatever took the link down after it.
+        Termination reason = authenticationFailure != null ? authenticationFailure : last;
         detach();
         pool.release(offset);
         factory.sessions().remove(this);
@@ -258,11 +275,6 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         factory.metrics().ended(reason.cause());
         if (!reachedUp) {
             factory.metrics().setupFailed(reason.cause());
-        }
-        if (reason.cause().startsWith("authentication")) {
-            String method = ppp.lcpAgreement().flatMap(LcpAgreement::authenticatePeerWith)
-                    .map(m -> m.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).orElse("none");
-            factory.metrics().authenticationFailed(method);
         }
         LOG.log(System.Logger.Level.INFO, () -> "session " + id + " (user '" + user + "', call "
                 + link.call().callId() + ") ended: " + reason);

@@ -85,6 +85,7 @@ class MalformedInputTest {
         peer.close();
         assertThat(peers.plane.halfOpen().size()).isZero();
         assertThat(peers.gauge("pptp.control.connections", "state", "idle")).isZero();
+        assertThat(peers.counter("pptp.control.malformed", "reason", "truncated")).isEqualTo(1);
     }
 
     @Test

@@ -331,6 +331,54 @@ class SessionFactoryTest {
     }
 
     @Test
+    void anAuthenticationFailureIsCountedWhenTheClientClearsTheCallBeforeTheTerminateExchangeEnds() throws Exception {
+        SessionFactory factory = factory(msChapV2Mppe());
+        TestLink link = open(factory);
+        Client client = new Client("u1", "wrong", List.of(AuthenticationMethod.MS_CHAP_V2),
+                CcpSettings.require128Stateless());
+        client.session.start();
+        // Both ways until our Failure goes out; the client never answers our Terminate-Request.
+        boolean failureSent = false;
+        for (int round = 0; round < 100 && !failureSent; round++) {
+            loop.runPendingTasks();
+            ByteBuf frame;
+            while ((frame = link.toClient.poll()) != null) {
+                failureSent |= isChapFailure(frame);
+                if (failureSent) {
+                    frame.release();
+                } else {
+                    client.session.receive(frame);
+                }
+            }
+            while (!failureSent && (frame = client.toServer.poll()) != null) {
+                link.handler.frameReceived(frame, link.context());
+            }
+        }
+        assertThat(failureSent).isTrue();
+        assertThat(counter("pptp.session.auth.failures", "method", "ms-chap-v2")).isEqualTo(1);
+        assertThat(factory.sessions().size()).as("LCP is still terminating").isEqualTo(1);
+
+        // A client that heard the Failure clears the call at once (Windows and pptp do).
+        link.clear(CallClearCause.CALL_CLEAR_REQUEST);
+
+        assertThat(factory.sessions().size()).isZero();
+        assertThat(pool.allocated()).isZero();
+        assertThat(counter("pptp.session.auth.failures", "method", "ms-chap-v2")).isEqualTo(1);
+        assertThat(counter("pptp.session.ended", "cause", "authentication-failed")).isEqualTo(1);
+        assertThat(counter("pptp.session.setup.failures", "reason", "authentication-failed")).isEqualTo(1);
+        client.toServer.forEach(ByteBuf::release);
+    }
+
+    /** A CHAP Failure (RFC 1994 §4.2, code 4), with or without Address and Control. */
+    private static boolean isChapFailure(ByteBuf frame) {
+        int at = frame.readerIndex();
+        if (frame.readableBytes() >= 2 && frame.getUnsignedShort(at) == 0xFF03) {
+            at += 2;
+        }
+        return frame.writerIndex() - at >= 3 && frame.getUnsignedShort(at) == 0xC223 && frame.getByte(at + 2) == 4;
+    }
+
+    @Test
     void papWithoutMppeWhenThePolicyAllowsIt() throws Exception {
         SessionFactory factory = factory(policy(List.of(AuthenticationMethod.MS_CHAP_V2, AuthenticationMethod.PAP),
                 new CcpSettings(CcpSettings.Mppe.ALLOW, List.of(net.pptpgw.protocol.ppp.fsm.MppeStrength.BITS_128),

@@ -31,6 +31,15 @@ public interface PppOutput {
     /** LCP came up with this agreement (Authenticate phase starts). */
     default void linkUp(LcpAgreement agreement) {}
 
+    /**
+     * Authentication failed, ours or the peer's (RFC 1994 §4.3, RFC 2759 §6): the session closes
+     * for {@code reason} now, though it reaches Dead (and {@link #linkDown}) only after the LCP
+     * Terminate exchange. Called once per failed authentication. The lower layer often goes first (a PNS clears
+     * the call, a PAC disconnects it) and the session then ends as lower-layer-down, so whoever
+     * counts or reports authentication failures takes them from here.
+     */
+    default void authenticationFailed(Termination reason) {}
+
     /** Authentication finished in both directions LCP asked for; {@code peerName} is empty for a client. */
     default void authenticated(Optional<String> peerName) {}
 

@@ -872,6 +872,7 @@ public final class PppSession {
         @Override
         public void failed(Termination reason) {
             output.event("authentication failed: " + reason);
+            output.authenticationFailed(reason);
             defer(() -> {
                 if (phase != Phase.DEAD) {
                     lcp.automaton.close(reason);
