@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import net.pptpgw.concentrator.ConcentratorConfig;
 import net.pptpgw.concentrator.auth.ChapSecrets;
@@ -177,7 +176,7 @@ public record ConcentratorSettings(
     private SessionPolicy sessionPolicy(AddressPool addresses) {
         Inet4Address local = localAddress != null ? localAddress : addresses.address(0);
         List<AuthenticationMethod> methods = each("auth", or(auth, List.of(DEFAULT_AUTH.split(","))),
-                ConcentratorSettings::method);
+                ConfigValues::authenticationMethod);
         if (methods.isEmpty()) {
             throw new SettingException("auth", "at least one authentication method is needed");
         }
@@ -214,37 +213,18 @@ public record ConcentratorSettings(
         }
     }
 
-    private static AuthenticationMethod method(String text) {
-        return switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
-            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
-            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
-            case "pap" -> AuthenticationMethod.PAP;
-            default -> throw new IllegalArgumentException("'" + text + "' is not one of mschapv2, mschap, chap, pap");
-        };
-    }
-
     private CcpSettings ccp() {
         String policyText = or(mppe, DEFAULT_MPPE);
-        CcpSettings.Mppe policy = switch (policyText.strip().toLowerCase(Locale.ROOT)) {
-            case "require" -> CcpSettings.Mppe.REQUIRE;
-            case "allow" -> CcpSettings.Mppe.ALLOW;
-            case "deny" -> CcpSettings.Mppe.DENY;
-            default -> throw new SettingException("mppe", "'" + policyText + "' is not one of require, allow, deny");
-        };
+        CcpSettings.Mppe policy;
+        try {
+            policy = ConfigValues.mppePolicy(policyText);
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("mppe", e.getMessage());
+        }
         List<MppeStrength> strengths = each("mppe-bits", or(mppeBits, List.of(DEFAULT_MPPE_BITS)),
-                bits -> switch (bits.strip()) {
-                    case "128" -> MppeStrength.BITS_128;
-                    case "56" -> MppeStrength.BITS_56;
-                    case "40" -> MppeStrength.BITS_40;
-                    default -> throw new IllegalArgumentException("'" + bits + "' is not one of 128, 56, 40");
-                });
+                ConfigValues::mppeStrength);
         List<CcpSettings.Mode> modes = each("mppe-modes", or(mppeModes, List.of(DEFAULT_MPPE_MODES)),
-                mode -> switch (mode.strip().toLowerCase(Locale.ROOT)) {
-                    case "stateless" -> CcpSettings.Mode.STATELESS;
-                    case "stateful" -> CcpSettings.Mode.STATEFUL;
-                    default -> throw new IllegalArgumentException("'" + mode + "' is not one of stateless, stateful");
-                });
+                ConfigValues::mppeMode);
         if (policy == CcpSettings.Mppe.DENY) {
             return CcpSettings.deny();
         }

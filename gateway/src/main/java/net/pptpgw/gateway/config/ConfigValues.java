@@ -6,9 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.pptpgw.gateway.MetricsEndpoint;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
 
 /**
  * The value syntaxes shared by command-line flags and configuration files, so that a value
@@ -101,5 +106,56 @@ public final class ConfigValues {
             // refused below
         }
         throw new IllegalArgumentException("'" + value + "' is not a number");
+    }
+
+    /** An authentication method as operators write it (pppd's names): mschapv2, mschap, chap, pap. */
+    public static AuthenticationMethod authenticationMethod(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
+            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
+            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
+            case "pap" -> AuthenticationMethod.PAP;
+            default -> throw new IllegalArgumentException("'" + value + "' is not one of mschapv2, mschap, chap, pap");
+        };
+    }
+
+    /** The MPPE policy: require, allow or deny. */
+    public static CcpSettings.Mppe mppePolicy(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "require" -> CcpSettings.Mppe.REQUIRE;
+            case "allow" -> CcpSettings.Mppe.ALLOW;
+            case "deny" -> CcpSettings.Mppe.DENY;
+            default -> throw new IllegalArgumentException("'" + value + "' is not one of require, allow, deny");
+        };
+    }
+
+    /** An MPPE key length in bits: 128, 56 or 40. */
+    public static MppeStrength mppeStrength(String value) {
+        return switch (value.strip()) {
+            case "128" -> MppeStrength.BITS_128;
+            case "56" -> MppeStrength.BITS_56;
+            case "40" -> MppeStrength.BITS_40;
+            default -> throw new IllegalArgumentException("'" + value + "' is not one of 128, 56, 40");
+        };
+    }
+
+    /** An MPPE mode: stateless or stateful. */
+    public static CcpSettings.Mode mppeMode(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "stateless" -> CcpSettings.Mode.STATELESS;
+            case "stateful" -> CcpSettings.Mode.STATEFUL;
+            default -> throw new IllegalArgumentException("'" + value + "' is not one of stateless, stateful");
+        };
+    }
+
+    /** A command-line peer's CCP wishes: {@code policy} with the given key lengths (strongest first) and modes. */
+    public static CcpSettings ccp(String policy, List<String> bits, List<CcpSettings.Mode> modes) {
+        CcpSettings.Mppe mppe = mppePolicy(policy);
+        if (mppe == CcpSettings.Mppe.DENY) {
+            return CcpSettings.deny();
+        }
+        List<MppeStrength> strengths = bits.stream().map(ConfigValues::mppeStrength).distinct()
+                .sorted((a, b) -> Integer.compare(b.keyBits(), a.keyBits())).toList();
+        return new CcpSettings(mppe, strengths, modes);
     }
 }

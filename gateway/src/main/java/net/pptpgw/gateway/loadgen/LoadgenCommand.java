@@ -9,20 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.pptpgw.client.ClientConfig;
 import net.pptpgw.gateway.JsonWriter;
+import net.pptpgw.gateway.config.ConfigValues;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
-import net.pptpgw.protocol.ppp.fsm.MppeStrength;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.ppp.session.Role;
 import picocli.CommandLine;
@@ -152,7 +149,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     private PppSessionConfig pppConfig(String password) {
-        List<AuthenticationMethod> methods = auth.stream().map(LoadgenCommand::method).toList();
+        List<AuthenticationMethod> methods = auth.stream().map(ConfigValues::authenticationMethod).toList();
         // Echo off: thousands of idle sessions each sending LCP echoes would be load the operator did not ask for.
         return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp(),
                 AutomatonConfig.DEFAULTS, "loadgen", Optional.of(new PppSessionConfig.Credentials("user", password)),
@@ -160,28 +157,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     private CcpSettings ccp() {
-        CcpSettings.Mppe policy = CcpSettings.Mppe.valueOf(mppe.toUpperCase(Locale.ROOT));
-        if (policy == CcpSettings.Mppe.DENY) {
-            return CcpSettings.deny();
-        }
-        List<MppeStrength> strengths = mppeBits.stream().sorted((a, b) -> b - a).map(bits -> switch (bits) {
-            case 40 -> MppeStrength.BITS_40;
-            case 56 -> MppeStrength.BITS_56;
-            case 128 -> MppeStrength.BITS_128;
-            default -> throw new IllegalArgumentException("--mppe-bits takes 40, 56 or 128, not " + bits);
-        }).toList();
-        return new CcpSettings(policy, strengths, List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS));
-    }
-
-    static AuthenticationMethod method(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "pap" -> AuthenticationMethod.PAP;
-            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
-            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
-            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
-            default -> throw new IllegalArgumentException("unknown authentication method '" + name
-                    + "' (pap, chap, mschap, mschapv2)");
-        };
+        return ConfigValues.ccp(mppe, mppeBits.stream().map(String::valueOf).toList(), List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS));
     }
 
     static InetSocketAddress parseServer(String text) throws IOException {
@@ -191,26 +167,14 @@ public final class LoadgenCommand implements Callable<Integer> {
         return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
-    /** 30s, 500ms, 3m, 1h or ISO-8601 (PT30S). */
+    /** 30s, 500ms, 3m, 1h or ISO-8601 (PT30S): {@link ConfigValues#duration}, as every other command. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = SIMPLE.matcher(value);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
             try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 500ms, PT30S)");
+                return ConfigValues.duration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

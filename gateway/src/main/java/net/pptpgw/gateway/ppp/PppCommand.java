@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import net.pptpgw.linux.IpCommand;
 import net.pptpgw.linux.TunDevice;
 import net.pptpgw.linux.TunQueue;
+import net.pptpgw.gateway.config.ConfigValues;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
@@ -43,7 +44,6 @@ import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
-import net.pptpgw.protocol.ppp.fsm.MppeStrength;
 import net.pptpgw.protocol.ppp.fsm.Termination;
 import net.pptpgw.protocol.ppp.hdlc.HdlcFrameDecoder;
 import net.pptpgw.protocol.ppp.hdlc.HdlcFrameEncoder;
@@ -327,7 +327,7 @@ public final class PppCommand implements Callable<Integer> {
 
     PppSessionConfig config() throws IOException {
         Role effectiveRole = role != null ? role : (secrets != null ? Role.SERVER : Role.CLIENT);
-        List<AuthenticationMethod> methods = auth.stream().map(PppCommand::method).toList();
+        List<AuthenticationMethod> methods = auth.stream().map(ConfigValues::authenticationMethod).toList();
         CcpSettings ccp = ccp();
         AutomatonConfig automaton = AutomatonConfig.DEFAULTS;
         Duration echo = Duration.ofSeconds(echoInterval);
@@ -385,29 +385,7 @@ public final class PppCommand implements Callable<Integer> {
     }
 
     private CcpSettings ccp() {
-        CcpSettings.Mppe policy = CcpSettings.Mppe.valueOf(mppe.toUpperCase(java.util.Locale.ROOT));
-        if (policy == CcpSettings.Mppe.DENY) {
-            return CcpSettings.deny();
-        }
-        List<MppeStrength> strengths = mppeBits.stream().sorted((a, b) -> b - a).map(bits -> switch (bits) {
-            case 40 -> MppeStrength.BITS_40;
-            case 56 -> MppeStrength.BITS_56;
-            case 128 -> MppeStrength.BITS_128;
-            default -> throw new IllegalArgumentException("--mppe-bits takes 40, 56 or 128, not " + bits);
-        }).toList();
-        return new CcpSettings(policy, strengths,
-                List.of(stateless ? CcpSettings.Mode.STATELESS : CcpSettings.Mode.STATEFUL));
-    }
-
-    static AuthenticationMethod method(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "pap" -> AuthenticationMethod.PAP;
-            case "chap", "chap-md5" -> AuthenticationMethod.CHAP_MD5;
-            case "mschap", "ms-chap" -> AuthenticationMethod.MS_CHAP;
-            case "mschapv2", "ms-chap-v2" -> AuthenticationMethod.MS_CHAP_V2;
-            default -> throw new IllegalArgumentException("unknown authentication method '" + name
-                    + "' (pap, chap, mschap, mschapv2)");
-        };
+        return ConfigValues.ccp(mppe, mppeBits.stream().map(String::valueOf).toList(), List.of(stateless ? CcpSettings.Mode.STATELESS : CcpSettings.Mode.STATEFUL));
     }
 
     /**
