@@ -9,34 +9,8 @@
 # removed on any exit.
 set -euo pipefail
 JAVA=$1; WORK=$2
-SRV=pg-lg-srv; CLI=pg-lg-cli
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for ns in $SRV $CLI; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    done
-    sleep 0.5
-    for ns in $SRV $CLI; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns del $ns 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap "exit 1" INT TERM
-cleanup
-
-ip netns add $SRV
-ip netns add $CLI
-ip link add pg-lg-s type veth peer name pg-lg-c
-ip link set pg-lg-s netns $SRV
-ip link set pg-lg-c netns $CLI
-ip -n $SRV addr add 192.0.2.1/24 dev pg-lg-s
-ip -n $CLI addr add 192.0.2.2/24 dev pg-lg-c
+source "$(dirname "$0")/../netns_pair.sh" pg-lg
 ip -n $CLI route add local 10.99.0.0/16 dev lo
-for ns in $SRV $CLI; do ip -n $ns link set lo up; done
-ip -n $SRV link set pg-lg-s up
-ip -n $CLI link set pg-lg-c up
 ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
 
 : > "$WORK/chap-secrets"

@@ -10,31 +10,7 @@
 # processes are removed on any exit.
 set -euo pipefail
 JAVA=$1; RELAY=$2; WORK=$3
-SRV=pg-ppp-srv; CLI=pg-ppp-cli
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for ns in $SRV $CLI; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    done
-    sleep 0.5
-    for ns in $SRV $CLI; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns del $ns 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap "exit 1" INT TERM
-cleanup
-
-ip netns add $SRV
-ip netns add $CLI
-ip link add pg-ppp-s type veth peer name pg-ppp-c
-ip link set pg-ppp-s netns $SRV
-ip link set pg-ppp-c netns $CLI
-ip -n $SRV addr add 192.0.2.1/24 dev pg-ppp-s
-ip -n $CLI addr add 192.0.2.2/24 dev pg-ppp-c
-for ns in $SRV $CLI; do ip -n $ns link set lo up; done
+source "$(dirname "$0")/../netns_pair.sh" pg-ppp
 # Why full-speed runs used to drop the call: pptpctrl and pptp each read GRE from a raw socket,
 # one packet per select() round, and pptpctrl blocks writing into the pty between reads. When
 # either is not scheduled for ~20 ms at 35-65 Mbit/s (two shared vCPUs), its socket's receive
@@ -55,8 +31,6 @@ table inet pg-ppp {
 }
 NFT
 done
-ip -n $SRV link set pg-ppp-s up
-ip -n $CLI link set pg-ppp-c up
 
 printf 'alice * "s3cret pass" *\n' > "$WORK/chap-secrets"
 printf 's3cret pass\n' > "$WORK/password"
