@@ -102,7 +102,7 @@ class NatHelperCommandConfigTest {
         Path typo = file("nat-helper:\n  transparent: true\n  wan-adress: 198.18.0.1\n");
         assertThatThrownBy(() -> parse("nat-helper", "--config", typo.toString()).config())
                 .hasMessageStartingWith("gateway.yaml line 3: nat-helper.wan-adress: unknown key; known keys here: "
-                        + "explicit, lan-address, lan-interface, listen-port, metrics, quarantine, realtime-priority, "
+                        + "explicit, kernel-offload, lan-address, lan-interface, listen-port, metrics, quarantine, realtime-priority, "
                         + "relay-nice, server-port, stream-timeout, transparent, unreplied-timeout, wan-address");
         Path none = file("concentrator:\n  listen: 198.18.0.1\n");
         assertThatThrownBy(() -> parse("nat-helper", "--config", none.toString()).config())
