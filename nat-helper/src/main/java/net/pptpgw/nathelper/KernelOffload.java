@@ -327,6 +327,11 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
                 Thread.currentThread().interrupt();
             }
         }
+        poll(); // the worker has stopped: its last counts, before the table goes
+        LOG.log(Level.INFO, "kernel offload stopped: {0} mappings offloaded at the end; GRE the kernel forwarded: "
+                + "{1} lan-to-wan, {2} wan-to-lan", installed.size(),
+                Long.toString(metrics.greOffloadedCount(Direction.LAN_TO_WAN)),
+                Long.toString(metrics.greOffloadedCount(Direction.WAN_TO_LAN)));
         try {
             nft.apply("table netdev " + TABLE + "\ndelete table netdev " + TABLE + "\n");
         } catch (IOException e) {

@@ -73,6 +73,10 @@ public final class NatMetrics {
         greOffloaded.get(direction).increment(packets);
     }
 
+    long greOffloadedCount(Direction direction) {
+        return (long) greOffloaded.get(direction).count();
+    }
+
     void offloadInstalled() {
         offloaded.incrementAndGet();
     }
