@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +163,11 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
         }
     }
 
-    /** Applies every queued change as one transaction; on failure, each alone, so one bad change costs only itself. */
+    /**
+     * Applies every queued change as one transaction; on failure, each alone, so one bad change
+     * costs only itself. Planning updates {@link #installed} as it goes (an add and a removal of
+     * the same mapping in one batch must see each other) and undoes it if nft refuses.
+     */
     private void drain() {
         drainScheduled.set(false);
         List<Change> batch = new ArrayList<>();
@@ -175,48 +181,47 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
             poll(); // a chain's counter goes with it: count its last packets first
         }
         StringBuilder script = new StringBuilder();
-        List<Runnable> onSuccess = new ArrayList<>();
+        Deque<Runnable> undo = new ArrayDeque<>();
         for (Change change : batch) {
-            plan(change, script, onSuccess);
+            plan(change, script, undo);
         }
+        if (!script.isEmpty()) {
+            try {
+                nft.apply(script.toString());
+            } catch (IOException batchFailed) {
+                undo.forEach(Runnable::run);
+                LOG.log(Level.WARNING, "kernel offload batch of {0} changes failed, applying them one by one: {1}",
+                        batch.size(), batchFailed.getMessage());
+                batch.forEach(this::applyAlone);
+            }
+        }
+        metrics.offloadedMappings(installed.size());
+    }
+
+    private void applyAlone(Change change) {
+        StringBuilder script = new StringBuilder();
+        Deque<Runnable> undo = new ArrayDeque<>();
+        plan(change, script, undo);
         if (script.isEmpty()) {
             return;
         }
         try {
             nft.apply(script.toString());
-            onSuccess.forEach(Runnable::run);
-        } catch (IOException batchFailed) {
-            LOG.log(Level.WARNING, "kernel offload batch of {0} changes failed, applying them one by one: {1}",
-                    batch.size(), batchFailed.getMessage());
-            for (Change change : batch) {
-                StringBuilder one = new StringBuilder();
-                List<Runnable> done = new ArrayList<>();
-                plan(change, one, done);
-                if (one.isEmpty()) {
-                    continue;
-                }
-                try {
-                    nft.apply(one.toString());
-                    done.forEach(Runnable::run);
-                } catch (IOException e) {
-                    metrics.offloadFailure(change.add() ? "install" : "remove");
-                    LOG.log(Level.WARNING, "kernel offload " + (change.add() ? "install" : "removal") + " failed for "
-                            + change.mapping() + ": " + e.getMessage());
-                    if (!change.add()) {
-                        // The elements may be gone or not; forget them so that a later install is not refused.
-                        done.forEach(Runnable::run);
-                    }
-                }
-            }
+        } catch (IOException e) {
+            // A failed removal stays listed as installed: the next poll sees its mapping ended and retries.
+            undo.forEach(Runnable::run);
+            metrics.offloadFailure(change.add() ? "install" : "remove");
+            LOG.log(Level.WARNING, "kernel offload " + (change.add() ? "install" : "removal") + " failed for "
+                    + change.mapping() + ": " + e.getMessage());
         }
     }
 
-    /** Appends the nft commands of one change and what to record once they are applied. */
-    private void plan(Change change, StringBuilder script, List<Runnable> onSuccess) {
+    /** Appends the nft commands of one change, records it in {@link #installed}, and how to take that back. */
+    private void plan(Change change, StringBuilder script, Deque<Runnable> undo) {
         CallMapping mapping = change.mapping();
-        Installed current = installed.get(mapping);
         if (change.add()) {
-            if (current != null || mapping.unpublished() || mapping.serverCallId() == CallMapping.UNKNOWN) {
+            if (installed.containsKey(mapping) || mapping.unpublished()
+                    || mapping.serverCallId() == CallMapping.UNKNOWN) {
                 return; // already there, or ended before its turn came
             }
             Route toClient;
@@ -229,19 +234,18 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
                 LOG.log(Level.WARNING, "no route for the kernel offload of " + mapping + ": " + e.getMessage());
                 return;
             }
-            Installed entry = entry(mapping);
+            String suffix = chainSuffix(mapping);
+            Installed entry = new Installed(mapping, "d_" + suffix, "u_" + suffix, downKey(mapping), upKey(mapping));
             script.append(addScript(mapping, entry.downChain, entry.upChain, toClient, toServer, wanAddress));
-            onSuccess.add(() -> {
-                installed.put(mapping, entry);
-                metrics.offloadInstalled();
-            });
-        } else if (current != null) {
+            installed.put(mapping, entry);
+            undo.push(() -> installed.remove(mapping));
+        } else {
+            Installed current = installed.remove(mapping);
+            if (current == null) {
+                return;
+            }
             script.append(removeScript(current.downChain, current.upChain, current.downKey, current.upKey));
-            onSuccess.add(() -> {
-                if (installed.remove(mapping) != null) {
-                    metrics.offloadRemoved();
-                }
-            });
+            undo.push(() -> installed.put(mapping, current));
         }
     }
 
@@ -282,13 +286,11 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
             if (down != null && up != null) {
                 countDelta(entry, new long[] {down, up});
             }
+            if (entry.mapping.unpublished()) {
+                // Its removal failed earlier (or is queued): try again, so that no ended call keeps forwarding.
+                enqueue(new Change(entry.mapping, false));
+            }
         }
-    }
-
-    private Installed entry(CallMapping mapping) {
-        String suffix = chainSuffix(mapping);
-        return new Installed(mapping, "d_" + suffix, "u_" + suffix,
-                downKey(mapping), upKey(mapping));
     }
 
     private Route route(Inet4Address destination) throws IOException {
@@ -337,10 +339,8 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not remove the nftables table " + FAMILY + " " + TABLE + ": " + e.getMessage());
         }
-        for (int i = installed.size(); i > 0; i--) {
-            metrics.offloadRemoved();
-        }
         installed.clear();
+        metrics.offloadedMappings(0);
     }
 
     // ---- the nftables text, apart from the process so that tests can check it byte for byte

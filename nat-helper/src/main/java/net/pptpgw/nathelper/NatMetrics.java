@@ -77,12 +77,8 @@ public final class NatMetrics {
         return (long) greOffloaded.get(direction).count();
     }
 
-    void offloadInstalled() {
-        offloaded.incrementAndGet();
-    }
-
-    void offloadRemoved() {
-        offloaded.decrementAndGet();
+    void offloadedMappings(long count) {
+        offloaded.set(count);
     }
 
     public long offloadedMappings() {
