@@ -76,6 +76,11 @@ class RealPeersTest {
             helperIn.println("quit");
             helperIn.flush();
         }
+        if (kernelOffload() && helper != null) {
+            // A stopped helper leaves no table behind, so no element keeps forwarding for it.
+            assertThat(helper.waitFor(20, TimeUnit.SECONDS)).as("helper stops on quit").isTrue();
+            assertThat(run("ip netns exec " + GW + " nft list tables")).doesNotContain(KernelOffload.TABLE);
+        }
         for (Process process : processes) {
             process.destroy();
         }
