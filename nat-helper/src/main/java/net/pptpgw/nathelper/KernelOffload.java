@@ -249,14 +249,12 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
         }
     }
 
-    private void countDelta(Installed entry, long[] counters) {
-        if (counters == null) {
-            return;
-        }
-        long down = counters[0] - entry.downPackets;
-        long up = counters[1] - entry.upPackets;
-        entry.downPackets = counters[0];
-        entry.upPackets = counters[1];
+    /** The chains' packet counters now: what grew since the last read is forwarded GRE and activity. */
+    private void countDelta(Installed entry, long downPackets, long upPackets) {
+        long down = downPackets - entry.downPackets;
+        long up = upPackets - entry.upPackets;
+        entry.downPackets = downPackets;
+        entry.upPackets = upPackets;
         if (down > 0) {
             metrics.greOffloaded(Direction.WAN_TO_LAN, down);
             mappings.offloadedGreSeen(entry.mapping, Direction.WAN_TO_LAN);
@@ -284,7 +282,7 @@ public final class KernelOffload implements MappingTable.ForwardingListener, Aut
             Long down = counters.get(entry.downChain);
             Long up = counters.get(entry.upChain);
             if (down != null && up != null) {
-                countDelta(entry, new long[] {down, up});
+                countDelta(entry, down, up);
             }
             if (entry.mapping.unpublished()) {
                 // Its removal failed earlier (or is queued): try again, so that no ended call keeps forwarding.
