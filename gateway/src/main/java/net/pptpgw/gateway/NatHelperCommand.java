@@ -113,6 +113,13 @@ public final class NatHelperCommand implements Callable<Integer> {
             description = "Instead: the GRE relay thread's nice value (-20..19; below 0 needs CAP_SYS_NICE).")
     Integer relayNice;
 
+    @Option(names = "--kernel-offload",
+            description = "Once a call is established, let the kernel forward its GRE: the helper installs "
+                    + "the call's translation as elements of its own nftables table (netdev pptp_gateway, "
+                    + "ingress of the WAN and LAN interfaces) and removes them with the call; the relay keeps "
+                    + "the first packets and everything else. Needs CAP_NET_ADMIN and the nft program.")
+    Boolean kernelOffload;
+
     @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = SocketAddressConverter.class,
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
     InetSocketAddress metrics;
@@ -123,7 +130,7 @@ public final class NatHelperCommand implements Callable<Integer> {
     /** The settings the flags give, null where a flag is absent. */
     NatHelperSettings flags() {
         return new NatHelperSettings(lanInterface, lanAddress, wanAddress, listenPort, transparent, explicitServer,
-                serverPort, unrepliedTimeout, streamTimeout, quarantine, realtimePriority, relayNice, metrics);
+                serverPort, unrepliedTimeout, streamTimeout, quarantine, realtimePriority, relayNice, kernelOffload, metrics);
     }
 
     /**
@@ -157,13 +164,13 @@ public final class NatHelperCommand implements Callable<Integer> {
         if (flags.realtimePriority() != null || flags.relayNice() != null) {
             file = new NatHelperSettings(file.lanInterface(), file.lanAddress(), file.wanAddress(), file.listenPort(),
                     file.transparent(), file.explicit(), file.serverPort(), file.unrepliedTimeout(),
-                    file.streamTimeout(), file.quarantine(), null, null, file.metrics());
+                    file.streamTimeout(), file.quarantine(), null, null, file.kernelOffload(), file.metrics());
         }
         return ConfigSection.overlay(flags, file);
     }
 
     private static NatHelperSettings onlyMetrics(InetSocketAddress metrics) {
-        return new NatHelperSettings(null, null, null, null, null, null, null, null, null, null, null, null, metrics);
+        return new NatHelperSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, metrics);
     }
 
     /** The helper's configuration from the flags and the file; a missing or bad setting is a {@link ParameterException}. */

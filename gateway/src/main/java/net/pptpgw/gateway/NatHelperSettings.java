@@ -27,6 +27,7 @@ public record NatHelperSettings(
         Duration quarantine,
         Integer realtimePriority,
         Integer relayNice,
+        Boolean kernelOffload,
         InetSocketAddress metrics) {
 
     /** The configuration file's section for these settings. */
@@ -53,7 +54,7 @@ public record NatHelperSettings(
                 explicit, or(serverPort, NatHelperConfig.PPTP_PORT),
                 new NatHelperConfig.Timeouts(or(unrepliedTimeout, kernel.unreplied()),
                         or(streamTimeout, kernel.stream()), or(quarantine, kernel.quarantine())),
-                relayScheduling());
+                relayScheduling(), Boolean.TRUE.equals(kernelOffload));
     }
 
     /** {@code realtime-priority} or {@code relay-nice}, at most one; the JVM's own scheduling without either. */
@@ -72,7 +73,7 @@ public record NatHelperSettings(
      */
     NatHelperSettings withoutMode() {
         return new NatHelperSettings(lanInterface, lanAddress, wanAddress, listenPort, null, null, serverPort,
-                unrepliedTimeout, streamTimeout, quarantine, realtimePriority, relayNice, metrics);
+                unrepliedTimeout, streamTimeout, quarantine, realtimePriority, relayNice, kernelOffload, metrics);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -56,6 +56,7 @@ class NatHelperCommandConfigTest {
                   stream-timeout: 5m
                   quarantine: 1500ms
                   relay-nice: -5
+                  kernel-offload: true
                 concentrator:
                   listen: 198.18.0.1
                 """);
@@ -69,6 +70,7 @@ class NatHelperCommandConfigTest {
         assertThat(config.timeouts()).isEqualTo(new NatHelperConfig.Timeouts(Duration.ofSeconds(10),
                 Duration.ofMinutes(5), Duration.ofMillis(1500)));
         assertThat(config.relayScheduling()).isEqualTo(ThreadScheduling.nice(-5));
+        assertThat(config.kernelOffload()).isTrue();
         assertThat(command.settings().metrics()).as("the top-level endpoint").isEqualTo(
                 new InetSocketAddress("127.0.0.1", 9800));
     }
@@ -102,7 +104,7 @@ class NatHelperCommandConfigTest {
         Path typo = file("nat-helper:\n  transparent: true\n  wan-adress: 198.18.0.1\n");
         assertThatThrownBy(() -> parse("nat-helper", "--config", typo.toString()).config())
                 .hasMessageStartingWith("gateway.yaml line 3: nat-helper.wan-adress: unknown key; known keys here: "
-                        + "explicit, lan-address, lan-interface, listen-port, metrics, quarantine, realtime-priority, "
+                        + "explicit, kernel-offload, lan-address, lan-interface, listen-port, metrics, quarantine, realtime-priority, "
                         + "relay-nice, server-port, stream-timeout, transparent, unreplied-timeout, wan-address");
         Path none = file("concentrator:\n  listen: 198.18.0.1\n");
         assertThatThrownBy(() -> parse("nat-helper", "--config", none.toString()).config())

@@ -25,9 +25,10 @@ class NatHelperCommandTest {
         NatHelperCommand command = parse("nat-helper", "--lan-interface", "br0", "--lan-address", "192.168.10.1",
                 "--wan-address", "198.18.0.1", "--listen-port", "41723", "--transparent",
                 "--unreplied-timeout", "10s", "--stream-timeout", "5m", "--quarantine", "1500ms",
-                "--metrics", "127.0.0.1:9723", "--realtime-priority", "10");
+                "--metrics", "127.0.0.1:9723", "--realtime-priority", "10", "--kernel-offload");
         NatHelperConfig config = command.config();
         assertThat(config.relayScheduling()).isEqualTo(ThreadScheduling.realtime(10));
+        assertThat(config.kernelOffload()).isTrue();
         assertThat(config.lanInterface()).isEqualTo("br0");
         assertThat(config.lanAddress().getHostAddress()).isEqualTo("192.168.10.1");
         assertThat(config.wanAddress().getHostAddress()).isEqualTo("198.18.0.1");
@@ -47,6 +48,7 @@ class NatHelperCommandTest {
         assertThat(config.serverPort()).isEqualTo(1724);
         assertThat(config.listenPort()).isEqualTo(NatHelperConfig.PPTP_PORT);
         assertThat(config.timeouts()).isEqualTo(NatHelperConfig.Timeouts.KERNEL);
+        assertThat(config.kernelOffload()).as("off unless asked for").isFalse();
         assertThat(config.relayScheduling()).isEqualTo(ThreadScheduling.DEFAULT);
         assertThat(parse("nat-helper", "--wan-address", "198.18.0.1", "--transparent", "--relay-nice", "-5")
                 .config().relayScheduling()).isEqualTo(ThreadScheduling.nice(-5));
@@ -88,7 +90,8 @@ class NatHelperCommandTest {
         assertThat(out.toString()).contains("Usage: pptp-gateway nat-helper", "--lan-interface=IF",
                 "--lan-address=ADDR", "--wan-address=ADDR", "--listen-port=PORT", "--transparent",
                 "--explicit=SERVER", "--unreplied-timeout", "--stream-timeout", "--quarantine",
-                "--metrics=HOST:PORT", "--realtime-priority=N", "--relay-nice=N", "--config=FILE", "SIGTERM");
+                "--metrics=HOST:PORT", "--realtime-priority=N", "--relay-nice=N", "--kernel-offload", "--config=FILE",
+                "SIGTERM");
         StringWriter top = new StringWriter();
         Main.commandLine().setOut(new PrintWriter(top)).execute("--help");
         assertThat(top.toString()).contains("nat-helper");

@@ -48,6 +48,27 @@ public final class MappingTable {
     private final Cache<CallMapping.Key, CallMapping> entries;
     private final Object serversLock = new Object();
     private volatile IntObjectHashMap<ServerCalls> servers = new IntObjectHashMap<>();
+    private volatile ForwardingListener forwardingListener = ForwardingListener.NONE;
+
+    /**
+     * Told when a call's GRE becomes forwardable both ways (both call IDs known, on the
+     * forwarding arrays) and when it stops being (closed, expired, or the server call ID
+     * replaced). The {@link KernelOffload} installs and removes its kernel elements from these.
+     * Called on the control proxy's and Caffeine's threads; must not block.
+     */
+    interface ForwardingListener {
+        ForwardingListener NONE = new ForwardingListener() {
+            @Override
+            public void forwarding(CallMapping mapping) {}
+
+            @Override
+            public void notForwarding(CallMapping mapping) {}
+        };
+
+        void forwarding(CallMapping mapping);
+
+        void notForwarding(CallMapping mapping);
+    }
 
     /**
      * @param timeouts the idle and quarantine lifetimes
@@ -111,6 +132,10 @@ public final class MappingTable {
         LOG.log(Level.INFO, "NAT mapping expired ({0}, idle): {1}", cause, mapping);
     }
 
+    void forwardingListener(ForwardingListener listener) {
+        this.forwardingListener = listener;
+    }
+
     /**
      * Creates the mapping of a new call: draws a gateway call ID for {@code server} and starts
      * forwarding the server's GRE for it.
@@ -147,11 +172,13 @@ public final class MappingTable {
         }
         if (calls != null && previous != CallMapping.UNKNOWN) {
             calls.unpublish(mapping);
+            forwardingListener.notForwarding(mapping);
         }
         mapping.serverCallId(serverCallId);
         if (calls != null && !mapping.unpublished()) {
             calls.publish(mapping);
             calls.publishServerCallId(mapping);
+            forwardingListener.forwarding(mapping);
         }
         LOG.log(Level.DEBUG, "NAT mapping learned the server call ID: {0}", mapping);
     }
@@ -193,6 +220,9 @@ public final class MappingTable {
         if (calls != null) {
             calls.unpublish(mapping);
         }
+        if (mapping.serverCallId() != CallMapping.UNKNOWN) {
+            forwardingListener.notForwarding(mapping);
+        }
         return true;
     }
 
@@ -213,6 +243,15 @@ public final class MappingTable {
             mapping.lastRefreshNanos = nowNanos;
             entries.getIfPresent(mapping.key());
         }
+    }
+
+    /**
+     * The kernel forwarded GRE of the call in {@code direction} since the last poll
+     * ({@link KernelOffload}): as {@link #greSeen}, for a thread other than the relay's.
+     */
+    void offloadedGreSeen(CallMapping mapping, Direction direction) {
+        mapping.greSeen(direction);
+        entries.getIfPresent(mapping.key());
     }
 
     /** The calls toward one server, or null. Allocation-free; for the data plane. */

@@ -16,6 +16,8 @@ import java.security.SecureRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.pptpgw.linux.GreUnreachableFilter;
+import net.pptpgw.linux.IpCommand;
+import net.pptpgw.linux.NftCommand;
 import net.pptpgw.linux.RawGreSocket;
 import net.pptpgw.linux.ThreadScheduling;
 
@@ -47,6 +49,7 @@ public final class NatHelper implements AutoCloseable {
     private ControlProxy proxy;
     private GreRelay relay;
     private GreUnreachableFilter unreachableFilter;
+    private KernelOffload offload;
     private ScheduledFuture<?> sweeper;
 
     public NatHelper(NatHelperConfig config, MeterRegistry registry) {
@@ -78,6 +81,11 @@ public final class NatHelper implements AutoCloseable {
             relay = new GreRelay(mappings, metrics, config.wanAddress(), config.lanInterface(),
                     RawGreSocket.Options.defaults())
                     .start(relayGroup.next());
+            if (config.kernelOffload()) {
+                // Before the proxy: no call may become forwardable before the offload listens.
+                offload = new KernelOffload(mappings, metrics, NftCommand.inCallerNamespace(),
+                        IpCommand.inCallerNamespace(), config.lanInterface(), config.wanAddress()).start();
+            }
             proxy = new ControlProxy(config, mappings, metrics, group).start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             releaseAfterFailedStart(e);
@@ -141,6 +149,7 @@ public final class NatHelper implements AutoCloseable {
         }
         sweeper.cancel(false);
         proxy.close();
+        closeOffload();
         relay.close();
         relayGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         relayGroup = null;
@@ -150,7 +159,16 @@ public final class NatHelper implements AutoCloseable {
         LOG.log(Level.INFO, "NAT helper stopped");
     }
 
+    /** Removes the offload's table: after the proxy, so that every call's end has been seen. */
+    private void closeOffload() {
+        if (offload != null) {
+            offload.close();
+            offload = null;
+        }
+    }
+
     private void releaseAfterFailedStart(Exception cause) {
+        closeOffload();
         if (relay != null) {
             relay.close();
             relay = null;

@@ -21,6 +21,9 @@ import net.pptpgw.linux.ThreadScheduling;
  * @param relayScheduling how the kernel schedules the GRE relay's thread: real-time
  *     ({@code SCHED_FIFO}) or a negative nice value keeps it forwarding while the very hosts it
  *     forwards for compete with it for the CPU (see {@link ThreadScheduling})
+ * @param kernelOffload once a call is established, let the kernel forward and rewrite its GRE
+ *     from elements the helper installs in its own nftables table (see {@link KernelOffload});
+ *     the relay keeps the first packets and everything the kernel does not match
  */
 public record NatHelperConfig(
         String lanInterface,
@@ -30,7 +33,8 @@ public record NatHelperConfig(
         Inet4Address explicitServer,
         int serverPort,
         Timeouts timeouts,
-        ThreadScheduling relayScheduling) {
+        ThreadScheduling relayScheduling,
+        boolean kernelOffload) {
 
     /** TCP port of the PPTP control connection (RFC 2637 §1.3). */
     public static final int PPTP_PORT = 1723;
@@ -42,9 +46,20 @@ public record NatHelperConfig(
         if (listenPort < 0 || listenPort > 0xFFFF) {
             throw new IllegalArgumentException("listen port " + listenPort + " is not a TCP port");
         }
+        if (kernelOffload && lanInterface == null) {
+            throw new IllegalArgumentException("the kernel offload hooks the LAN interface: it needs its name");
+        }
         if (serverPort < 1 || serverPort > 0xFFFF) {
             throw new IllegalArgumentException("server port " + serverPort + " is not a TCP port");
         }
+    }
+
+    /** Without the kernel offload. */
+    public NatHelperConfig(String lanInterface, Inet4Address lanAddress, Inet4Address wanAddress, int listenPort,
+                           Inet4Address explicitServer, int serverPort, Timeouts timeouts,
+                           ThreadScheduling relayScheduling) {
+        this(lanInterface, lanAddress, wanAddress, listenPort, explicitServer, serverPort, timeouts, relayScheduling,
+                false);
     }
 
     /** With the relay thread scheduled as the JVM made it. */

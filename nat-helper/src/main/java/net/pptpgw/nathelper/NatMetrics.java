@@ -22,6 +22,9 @@ import net.pptpgw.protocol.pptp.ControlMessageType;
  * pptp.nat.control.messages{type,direction}    control messages relayed, by RFC 2637 abbreviation
  * pptp.nat.gre.forwarded{direction}
  * pptp.nat.gre.dropped{direction,reason}       unknown-call-id, wrong-source, unknown-server, malformed-&lt;reason&gt;
+ * pptp.nat.gre.offloaded{direction}            of the forwarded, those the kernel forwarded (--kernel-offload), read every poll
+ * pptp.nat.offload.mappings                    gauge: mappings whose GRE the kernel forwards
+ * pptp.nat.offload.failures{reason}            install, remove, poll: an nft batch that failed
  * </pre>
  */
 public final class NatMetrics {
@@ -35,6 +38,9 @@ public final class NatMetrics {
     private final Map<Direction, Counter[]> controlMessages = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> greForwarded = new EnumMap<>(Direction.class);
     private final Map<Direction, Map<String, Counter>> greDropped = new EnumMap<>(Direction.class);
+    private final Map<Direction, Counter> greOffloaded = new EnumMap<>(Direction.class);
+    private final AtomicLong offloaded = new AtomicLong();
+    private final Map<String, Counter> offloadFailures = new ConcurrentHashMap<>();
 
     public NatMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,7 +59,35 @@ public final class NatMetrics {
             greForwarded.put(direction, Counter.builder("pptp.nat.gre.forwarded")
                     .tag("direction", direction.tag()).register(registry));
             greDropped.put(direction, new ConcurrentHashMap<>());
+            greOffloaded.put(direction, Counter.builder("pptp.nat.gre.offloaded")
+                    .description("GRE the kernel forwarded from the helper's nftables elements (also in forwarded)")
+                    .tag("direction", direction.tag()).register(registry));
         }
+        Gauge.builder("pptp.nat.offload.mappings", offloaded, AtomicLong::get)
+                .description("mappings whose GRE the kernel forwards (--kernel-offload)").register(registry);
+    }
+
+    /** GRE the kernel forwarded for offloaded mappings: counted as forwarded and as offloaded. */
+    void greOffloaded(Direction direction, long packets) {
+        greForwarded.get(direction).increment(packets);
+        greOffloaded.get(direction).increment(packets);
+    }
+
+    long greOffloadedCount(Direction direction) {
+        return (long) greOffloaded.get(direction).count();
+    }
+
+    void offloadedMappings(long count) {
+        offloaded.set(count);
+    }
+
+    public long offloadedMappings() {
+        return offloaded.get();
+    }
+
+    void offloadFailure(String reason) {
+        offloadFailures.computeIfAbsent(reason, r -> Counter.builder("pptp.nat.offload.failures")
+                .tag("reason", r).register(registry)).increment();
     }
 
     public MeterRegistry registry() {

@@ -22,7 +22,8 @@ public final class HelperProcess {
         NatHelperConfig config = new NatHelperConfig("br0", Fixture.ip(args[1]), Fixture.ip(args[0]),
                 Integer.parseInt(args[2]), null, NatHelperConfig.PPTP_PORT, NatHelperConfig.Timeouts.KERNEL,
                 // As the README recommends for a gateway: the real peers' GRE then crosses a SCHED_FIFO relay.
-                ThreadScheduling.realtime(10));
+                ThreadScheduling.realtime(10),
+                args.length > 3 && args[3].equals("kernel-offload"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (NatHelper helper = new NatHelper(config, registry).start()) {
             System.out.println("ready");

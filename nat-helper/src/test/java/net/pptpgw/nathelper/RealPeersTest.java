@@ -40,6 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealPeersTest {
+    // Not final: RealPeersOffloadTest runs the same calls with the kernel offload.
 
     private static final String PREFIX = "pg-nat-";
     private static final String GW = PREFIX + "gw";
@@ -74,6 +75,11 @@ class RealPeersTest {
         if (helperIn != null) {
             helperIn.println("quit");
             helperIn.flush();
+        }
+        if (kernelOffload() && helper != null) {
+            // A stopped helper leaves no table behind, so no element keeps forwarding for it.
+            assertThat(helper.waitFor(20, TimeUnit.SECONDS)).as("helper stops on quit").isTrue();
+            assertThat(run("ip netns exec " + GW + " nft list tables")).doesNotContain(KernelOffload.TABLE);
         }
         for (Process process : processes) {
             process.destroy();
@@ -129,8 +135,26 @@ class RealPeersTest {
             return true;
         });
         assertNoMisdelivery();
-        assertThat(metric("pptp.nat.gre.forwarded{direction=lan-to-wan}")).isPositive();
-        assertThat(metric("pptp.nat.gre.forwarded{direction=wan-to-lan}")).isPositive();
+        // With the offload, what the kernel forwarded is counted when the helper polls its counters.
+        await("GRE is counted as forwarded both ways", 10,
+                () -> metric("pptp.nat.gre.forwarded{direction=lan-to-wan}") > 0
+                        && metric("pptp.nat.gre.forwarded{direction=wan-to-lan}") > 0);
+        if (kernelOffload()) {
+            // Every call's two elements are in the kernel, and the kernel carries GRE both ways.
+            assertThat(offloadElements("down")).hasSize(CLIENTS);
+            assertThat(offloadElements("up")).hasSize(CLIENTS);
+            for (String[] m : mappings) {
+                // nft lists the call IDs in hex without leading zeros.
+                assertThat(offloadElements("down")).anyMatch(e -> e.startsWith(SERVER_IP + " . 0x"
+                        + Integer.toHexString(Integer.parseInt(m[2])) + " : jump d_"));
+                assertThat(offloadElements("up")).anyMatch(e -> e.startsWith(m[0] + " . " + SERVER_IP + " . 0x"
+                        + Integer.toHexString(Integer.parseInt(m[4])) + " : jump u_"));
+            }
+            await("the kernel forwarded GRE both ways (polled every 2 s)", 10,
+                    () -> metric("pptp.nat.gre.offloaded{direction=lan-to-wan}") > 0
+                            && metric("pptp.nat.gre.offloaded{direction=wan-to-lan}") > 0);
+            assertThat(metric("pptp.nat.offload.mappings{}")).isEqualTo(CLIENTS);
+        }
 
         // Forged GRE from the WAN side, an LCP Echo-Reply naming "forged" that a client would
         // list as foreign: with a call ID the gateway never gave, and with client 2's gateway
@@ -160,6 +184,34 @@ class RealPeersTest {
         await("client 1's mapping is removed", 5, () -> mappings().size() == CLIENTS - 1);
         assertThat(mappings()).extracting(m -> m[0]).containsExactlyInAnyOrder("10.77.0.12", "10.77.0.13");
         assertThat(metrics()).anyMatch(line -> line.startsWith("pptp.nat.mappings.removed{reason=control-closed} 1.0"));
+        if (kernelOffload()) {
+            await("client 1's elements leave the kernel", 5, () -> offloadElements("up").size() == CLIENTS - 1
+                    && offloadElements("down").size() == CLIENTS - 1);
+            assertThat(offloadElements("up")).noneMatch(e -> e.startsWith("10.77.0.11 "));
+            assertThat(metric("pptp.nat.offload.failures{reason=install}")).isZero();
+        }
+    }
+
+    /** Whether the helper runs with {@code --kernel-offload} ({@link RealPeersOffloadTest}). */
+    boolean kernelOffload() {
+        return false;
+    }
+
+    /** The elements of the offload's map {@code down} or {@code up} in the gateway, one string each ("KEY : jump CHAIN"). */
+    private static List<String> offloadElements(String map) {
+        String listing = run("ip netns exec " + GW + " nft list map netdev " + KernelOffload.TABLE + " " + map);
+        int start = listing.indexOf("elements = {");
+        if (start < 0) {
+            return List.of();
+        }
+        String elements = listing.substring(start + "elements = {".length(), listing.indexOf('}', start));
+        List<String> result = new ArrayList<>();
+        for (String element : elements.split(",")) {
+            if (!element.isBlank()) {
+                result.add(element.strip());
+            }
+        }
+        return result;
     }
 
     /** HelperProcess asks for SCHED_FIFO 10: the relay thread, and only it, has it (proc(5): stat field 41 policy, 40 rt_priority). */
@@ -289,7 +341,7 @@ class RealPeersTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         helper = start("helper", "ip", "netns", "exec", GW, java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), HelperProcess.class.getName(),
-                "10.78.0.1", "10.77.0.1", "1723");
+                "10.78.0.1", "10.77.0.1", "1723", kernelOffload() ? "kernel-offload" : "relay-only");
         helperIn = new PrintWriter(helper.outputWriter(StandardCharsets.UTF_8), true);
         helperOut = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8));
         String first = helperOut.readLine();
