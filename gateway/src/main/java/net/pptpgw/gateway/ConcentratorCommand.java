@@ -1,5 +1,6 @@
 package net.pptpgw.gateway;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.IoEventLoop;
@@ -338,6 +339,9 @@ public final class ConcentratorCommand implements Callable<Integer> {
             throw error("--tun-mtu", mtu + " is not in 576..1500");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // jvm_memory_used_bytes by area and pool, and jvm_buffer_memory_used_bytes (direct buffers):
+        // what an operator sizes the heap by, and what the heap-per-session benchmark reads.
+        new JvmMemoryMetrics().bindTo(registry);
         IpDataPlane ip = null;
         SessionFactory sessions = null;
         ConcentratorServer server;

@@ -1,0 +1,242 @@
+#!/bin/bash
+# The concentrator under load, in network namespaces (root only):
+#
+#   pg-cb-cli  192.0.2.2 ---veth--- 192.0.2.1  pg-cb-srv  198.51.100.1 ---veth--- 198.51.100.2  pg-cb-hst
+#   loadgen / pptp client                      concentrator, TUN pgcb0             iperf3 server
+#   AnyIP 10.99.0.0/16 on lo                   pool 10.88.0.0/16 -> TUN            route 10.88/16, 192.0.2/24 via srv
+#
+# The load generator and the concentrator each own a raw GRE socket, so they need namespaces of
+# their own: on one loopback each would read the other's GRE. Every session's control connection
+# comes from the next address of the client's AnyIP range (`ip route add local ... dev lo`).
+#
+# Usage (the script builds nothing; GW is the command that runs pptp-gateway, default the shaded jar):
+#   concentrator-bench.sh check N              N sessions (MS-CHAPv2 + MPPE-128) reach network up, ICMP
+#                                              inside every tunnel answered, all released afterwards
+#   concentrator-bench.sh setup N RATE...      session setup rate: N sessions at each target RATE
+#                                              (network stage), then the same at the call stage (baseline)
+#   concentrator-bench.sh held N K RATE        hold N sessions (K calls per control connection) and
+#                                              measure the concentrator's live heap before and with them
+#   concentrator-bench.sh goodput REPS SECS    iperf3 through one MPPE-128 tunnel (pptp + pptp-gateway ppp)
+#                                              against kernel forwarding between the same namespaces
+# Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
+# flight recording of the concentrator into WORK). Namespaces pg-cb-* and every process are removed on exit.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+GW=${GW:-"$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar $root/gateway/target/pptp-gateway.jar"}
+WORK=${WORK:-$(mktemp -d /tmp/pg-cb.XXXXXX)}
+RELAY=${RELAY:-$root/concentrator/src/test/resources/net/pptpgw/concentrator/realpeer/pty_relay.py}
+SRV=pg-cb-srv; CLI=pg-cb-cli; HST=pg-cb-hst
+MODE=${1:?usage: concentrator-bench.sh check|setup|held|goodput ...}; shift
+mkdir -p "$WORK"
+echo "work directory: $WORK"
+
+cleanup() {
+    for pid in $(jobs -p); do kill "$pid" 2>/dev/null || true; done
+    for ns in $SRV $CLI $HST; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    done
+    sleep 1
+    for ns in $SRV $CLI $HST; do
+        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns del $ns 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap "exit 1" INT TERM
+cleanup
+
+metric() { # metric NAME_WITH_LABELS -> value, 0 when absent
+    ip netns exec $SRV curl -s --max-time 5 http://127.0.0.1:9725/metrics \
+        | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
+}
+metric_sum() { # metric_sum PREFIX -> sum of every series whose name-with-labels starts with PREFIX
+    ip netns exec $SRV curl -s --max-time 5 http://127.0.0.1:9725/metrics \
+        | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%.0f\n", s}'
+}
+expect_metric() { # expect_metric NAME VALUE SECONDS
+    for i in $(seq 1 $(( $3 * 2 ))); do
+        [ "$(metric "$1")" = "$2" ] && { echo "metric $1 = $2"; return 0; }
+        sleep 0.5
+    done
+    echo "metric $1 is $(metric "$1"), expected $2"; return 1
+}
+wait_log() { # wait_log FILE PATTERN SECONDS
+    for i in $(seq 1 $(( $3 * 2 ))); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "no '$2' in $1 after $3 s"; return 1
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# --- namespaces
+ip netns add $SRV; ip netns add $CLI; ip netns add $HST
+for ns in $SRV $CLI $HST; do ip -n $ns link set lo up; done
+ip link add pg-cb-s type veth peer name pg-cb-c
+ip link set pg-cb-s netns $SRV; ip link set pg-cb-c netns $CLI
+ip -n $SRV addr add 192.0.2.1/24 dev pg-cb-s
+ip -n $CLI addr add 192.0.2.2/24 dev pg-cb-c
+ip link add pg-cb-h type veth peer name pg-cb-hh
+ip link set pg-cb-h netns $SRV; ip link set pg-cb-hh netns $HST
+ip -n $SRV addr add 198.51.100.1/24 dev pg-cb-h
+ip -n $HST addr add 198.51.100.2/24 dev pg-cb-hh
+ip -n $SRV link set pg-cb-s up; ip -n $CLI link set pg-cb-c up
+ip -n $SRV link set pg-cb-h up; ip -n $HST link set pg-cb-hh up
+ip -n $CLI route add local 10.99.0.0/16 dev lo
+ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
+ip -n $HST route add 10.88.0.0/16 via 198.51.100.1
+ip -n $HST route add 192.0.2.0/24 via 198.51.100.1
+ip netns exec $SRV sysctl -qw net.ipv4.ip_forward=1
+# The concentrator owns GRE; keep the kernel from answering stray GRE with protocol-unreachable.
+ip netns exec $SRV nft add table ip pgcb 2>/dev/null \
+    && ip netns exec $SRV nft add chain ip pgcb out '{ type filter hook output priority 0; }' \
+    && ip netns exec $SRV nft add rule ip pgcb out icmp type destination-unreachable icmp code 2 drop || true
+
+# Users user0..user65535 with password "s3cret N"; the client's file says "s3cret %d".
+awk 'BEGIN { for (i = 0; i < 65536; i++) printf "user%d * \"s3cret %d\" *\n", i, i }' > "$WORK/chap-secrets"
+printf 's3cret %%d\n' > "$WORK/password"
+
+start_concentrator() {
+    local jfr=""
+    [ "${JFR:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$WORK/concentrator.jfr,settings=profile"
+    PPTP_GATEWAY_JAVA_OPTS="" ip netns exec $SRV env JDK_JAVA_OPTIONS="${CONC_JAVA_OPTS:-} $jfr" $GW concentrator \
+        --listen 192.0.2.1 --pool 10.88.0.0/16 --local-address 10.87.0.1 --secrets "$WORK/chap-secrets" \
+        --auth mschapv2 --mppe require --mppe-bits 128 --tun pgcb%d --metrics 127.0.0.1:9725 --admin none \
+        --max-calls 65535 --max-connections 20000 --max-half-open 4096 --connection-rate 1000000 \
+        --connection-burst 1000000 --max-calls-per-connection 1024 > "$WORK/concentrator.log" 2>&1 &
+    concentrator=$!
+    wait_log "$WORK/concentrator.log" 'stop with SIGTERM' 60 || { cat "$WORK/concentrator.log"; exit 1; }
+    sleep 0.5
+}
+
+loadgen() { # loadgen OUTPUT_PREFIX ARGS...: JSON report in PREFIX.json, progress in PREFIX.err; returns its status
+    local out=$1; shift
+    timeout "${LOADGEN_TIMEOUT:-900}" ip netns exec $CLI env JDK_JAVA_OPTIONS="${LOADGEN_JAVA_OPTS:-}" $GW loadgen \
+        --server 192.0.2.1 --user 'user%d' --password-file "$WORK/password" --source 10.99.0.1-10.99.255.254 --json \
+        "$@" > "$out.json" 2> "$out.err"
+}
+
+json() { # json FILE KEY -> the number after "KEY": (first occurrence)
+    sed -n "s/.*\"$2\": \([0-9.eE+-]*\).*/\1/p" "$1" | head -1
+}
+
+summary() { # one line per run from a loadgen JSON report
+    local f=$1
+    printf 'established %s failed %s rate %s/s  latency ms p50 %s p90 %s p99 %s max %s  failures %s\n' \
+        "$(json "$f" established)" "$(json "$f" failed)" "$(json "$f" achievedRate)" \
+        "$(json "$f" p50)" "$(json "$f" p90)" "$(json "$f" p99)" "$(json "$f" max)" \
+        "$(tr -d '\n ' < "$f" | sed -n 's/.*"failures":\({[^}]*}\).*/\1/p')"
+}
+
+case "$MODE" in
+check)
+    N=${1:-50}
+    start_concentrator
+    ip netns exec $SRV tshark -q -i pg-cb-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" \
+        > "$WORK/tshark.out" 2>&1 &
+    capture=$!
+    sleep 1.5
+    set +e
+    LOADGEN_TIMEOUT=180 loadgen "$WORK/check" --sessions "$N" --rate 50 --hold 5s --timeout 30s --traffic 2 \
+        --calls-per-connection 5 --progress 2s
+    status=$?
+    set -e
+    cat "$WORK/check.err" "$WORK/check.json"
+    echo "loadgen exit $status"
+    expect_metric 'pptp_sessions{state="up"}' 0.0 20
+    expect_metric 'pptp_calls_active' 0.0 20
+    expect_metric 'pptp_pool_allocated' 0.0 20
+    echo "sessions set up by the concentrator: $(metric 'pptp_session_setups_total')"
+    echo "setup latency count: $(metric 'pptp_session_setup_latency_seconds_count')"
+    echo "heap used: $(metric_sum 'jvm_memory_used_bytes{area="heap"')"
+    kill -INT $capture; wait $capture || true
+    echo "malformed: $(tshark -r "$WORK/link.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number | wc -l)"
+    echo "gre sources: $(tshark -r "$WORK/link.pcap" -Y 'gre && ip.dst == 192.0.2.1' -T fields -e ip.src | sort -u | wc -l)"
+    echo "mppe frames: $(tshark -r "$WORK/link.pcap" -Y 'ppp.protocol == 0x00fd' -T fields -e frame.number | wc -l)"
+    test "$status" = 0
+    echo "CONCENTRATOR-BENCH-OK"
+    ;;
+
+setup)
+    N=${1:?sessions}; shift
+    start_concentrator
+    echo "setup: $N sessions per run, MS-CHAPv2 + MPPE-128, 10 calls per control connection; load before: $(load)"
+    for rate in "$@"; do
+        for stage in network call; do
+            loadgen "$WORK/setup-$stage-$rate" --sessions "$N" --rate "$rate" --hold 0s --timeout 30s --stage $stage \
+                --calls-per-connection 10 --progress 5s || true
+            echo "rate $rate $stage: $(summary "$WORK/setup-$stage-$rate.json")  load $(load)"
+            expect_metric 'pptp_calls_active' 0.0 60 > /dev/null || echo "calls left: $(metric pptp_calls_active)"
+        done
+    done
+    ;;
+
+held)
+    N=${1:?sessions}; K=${2:?calls per connection}; RATE=${3:-500}
+    start_concentrator
+    jcmd() { "$JAVA_HOME/bin/jcmd" "$concentrator" "$@"; }
+    live_heap() { jcmd GC.class_histogram | tail -1 | awk '{print $3}'; } # a full GC, then live bytes
+    sleep 2
+    before=$(live_heap); before_metric=$(metric_sum 'jvm_memory_used_bytes{area="heap"')
+    direct_before=$(metric 'jvm_buffer_memory_used_bytes{id="direct"}')
+    echo "held: $N sessions, $K per control connection, at $RATE/s; live heap before $before B (metric $before_metric); load $(load)"
+    hold=$(( N / RATE + 90 ))
+    ip netns exec $CLI env JDK_JAVA_OPTIONS="${LOADGEN_JAVA_OPTS:-}" $GW loadgen --server 192.0.2.1 \
+        --user 'user%d' --password-file "$WORK/password" --source 10.99.0.1-10.99.255.254 --json \
+        --sessions "$N" --rate "$RATE" --hold "${hold}s" --timeout 60s --calls-per-connection "$K" --progress 10s \
+        > "$WORK/held.json" 2> "$WORK/held.err" &
+    lg=$!
+    # Wait until every session is up (or the load generator has settled with failures).
+    deadline=$(( SECONDS + N / RATE + 80 ))
+    while (( SECONDS < deadline )); do
+        up=$(metric 'pptp_sessions{state="up"}'); up=${up%.*}
+        [ "$up" -ge "$N" ] && break
+        sleep 2
+    done
+    sleep 3
+    up=$(metric 'pptp_sessions{state="up"}'); up=${up%.*}
+    after=$(live_heap); after_metric=$(metric_sum 'jvm_memory_used_bytes{area="heap"')
+    direct_after=$(metric 'jvm_buffer_memory_used_bytes{id="direct"}')
+    jcmd GC.class_histogram | head -40 > "$WORK/histogram-held.txt"
+    echo "sessions up: $up; live heap with them $after B (metric after GC $after_metric)"
+    echo "heap per session: $(( (after - before) / (up > 0 ? up : 1) )) B; direct buffers ${direct_before%.*} -> ${direct_after%.*} B"
+    echo "concentrator RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$concentrator/status); open fds: $(ls /proc/$concentrator/fd | wc -l); load $(load)"
+    tail -3 "$WORK/held.err"
+    head -25 "$WORK/histogram-held.txt"
+    kill $lg; wait $lg || true
+    expect_metric 'pptp_calls_active' 0.0 120 || true
+    echo "live heap after the load generator went away: $(live_heap) B"
+    ;;
+
+goodput)
+    REPS=${1:-3}; SECS=${2:-10}
+    echo "pass 1" > "$WORK/password1"
+    printf 'u1 * "pass 1" *\n' >> "$WORK/chap-secrets"
+    start_concentrator
+    ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $GW ppp \
+        --role client --user u1 --password-file $WORK/password1 --tun pgcbc%d --auth mschapv2 --mppe require \
+        --mppe-bits 128 --stateless --log-file $WORK/client.log \
+        --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" > "$WORK/client.out" 2>&1 &
+    wait_log "$WORK/client.log" 'TUN .* up' 60 || { cat "$WORK/client.log" "$WORK/concentrator.log"; exit 1; }
+    grep -E 'MPPE|TUN .* up' "$WORK/client.log"
+    address=$(sed -n 's/.*TUN pgcbc[0-9]* up: \([0-9.]*\) peer .*/\1/p' "$WORK/client.log")
+    ip netns exec $HST iperf3 -s -D -p 5201 --logfile "$WORK/iperf-server.log"
+    sleep 1
+    run_iperf() { # run_iperf LABEL ROUTE_ARGS -> Mbit/s received
+        ip -n $CLI route replace 198.51.100.0/24 $2
+        ip netns exec $CLI iperf3 -c 198.51.100.2 -p 5201 -t "$SECS" -J > "$WORK/iperf-$1.json" 2>&1 || true
+        python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('%.1f' % (d['end']['sum_received']['bits_per_second']/1e6))" \
+            "$WORK/iperf-$1.json" 2>/dev/null || echo 0
+    }
+    echo "goodput: iperf3 -t $SECS, client $address; load before $(load)"
+    for r in $(seq 1 "$REPS"); do
+        kernel=$(run_iperf "kernel-$r" "via 192.0.2.1")
+        tunnel=$(run_iperf "tunnel-$r" "dev pgcbc0")
+        echo "rep $r: kernel forwarding $kernel Mbit/s, MPPE-128 tunnel $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); load $(load)"
+    done
+    echo "concentrator CPU (utime+stime ticks): $(awk '{print $14 + $15}' /proc/$concentrator/stat)"
+    ;;
+*)
+    echo "unknown mode $MODE"; exit 2 ;;
+esac
