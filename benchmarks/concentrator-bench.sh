@@ -235,11 +235,39 @@ goodput)
         python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('%.1f' % (d['end']['sum_received']['bits_per_second']/1e6))" \
             "$WORK/iperf-$1.json" 2>/dev/null || echo 0
     }
-    echo "goodput: iperf3 -t $SECS, client $address; load before $(load)"
+    echo "goodput: iperf3 -t $SECS; A: pptp + pptp-gateway ppp (pty), client $address; load before $(load)"
     for r in $(seq 1 "$REPS"); do
-        kernel=$(run_iperf "kernel-$r" "via 192.0.2.1")
-        tunnel=$(run_iperf "tunnel-$r" "dev pgcbc0")
-        echo "rep $r: kernel forwarding $kernel Mbit/s, MPPE-128 tunnel $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); load $(load)"
+        kernel=$(run_iperf "kernel-a$r" "via 192.0.2.1")
+        c0=$(cpu_seconds $concentrator); tunnel=$(run_iperf "pptp-$r" "dev pgcbc0"); c1=$(cpu_seconds $concentrator)
+        echo "rep A$r: kernel forwarding $kernel Mbit/s, MPPE-128 tunnel (pptp client) $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); concentrator CPU $(python3 -c "print('%.1f' % ($c1 - $c0))") s of ${SECS} s; load $(load)"
+    done
+    # B: the same tunnel with the client library's own TUN (loadgen --tun): no pty, no HDLC, no pptp.
+    ip -n $CLI route replace 198.51.100.0/24 via 192.0.2.1
+    for pid in $(ip netns pids $CLI); do kill "$pid" 2>/dev/null || true; done
+    sleep 2
+    ip netns exec $CLI env JDK_JAVA_OPTIONS="${LOADGEN_JAVA_OPTS:-}" $GW loadgen --server 192.0.2.1 --user u1 \
+        --password-file "$WORK/password1" --sessions 1 --rate 1 --hold 3600s --tun pgcbl%d --progress 0s \
+        > "$WORK/tun-client.json" 2> "$WORK/tun-client.err" &
+    tunclient=$!
+    wait_log "$WORK/tun-client.err" 'TUN .* up' 60 || { cat "$WORK/tun-client.err"; exit 1; }
+    grep 'TUN .* up' "$WORK/tun-client.err"
+    for r in $(seq 1 "$REPS"); do
+        kernel=$(run_iperf "kernel-b$r" "via 192.0.2.1")
+        c0=$(cpu_seconds $concentrator); l0=$(cpu_seconds $tunclient)
+        tunnel=$(run_iperf "tun-$r" "dev pgcbl0")
+        c1=$(cpu_seconds $concentrator); l1=$(cpu_seconds $tunclient)
+        echo "rep B$r: kernel forwarding $kernel Mbit/s, MPPE-128 tunnel (client library + TUN) $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); CPU s of ${SECS} s: concentrator $(python3 -c "print('%.1f' % ($c1 - $c0))"), client $(python3 -c "print('%.1f' % ($l1 - $l0))"); load $(load)"
+    done
+    echo "kernel forwarding with the tunnel's MTU ($(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')) on the veths and no offloads:"
+    mtu=$(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+    for dev in "$CLI pg-cb-c" "$SRV pg-cb-s" "$SRV pg-cb-h" "$HST pg-cb-hh"; do
+        set -- $dev
+        ip -n $1 link set $2 mtu "$mtu"
+        ip netns exec $1 ethtool -K $2 tso off gso off gro off > /dev/null
+    done
+    for r in $(seq 1 "$REPS"); do
+        kernel=$(run_iperf "kernel-c$r" "via 192.0.2.1")
+        echo "rep C$r: kernel forwarding, MTU $mtu, no TSO/GSO/GRO: $kernel Mbit/s; load $(load)"
     done
     echo "concentrator CPU (utime+stime ticks): $(awk '{print $14 + $15}' /proc/$concentrator/stat)"
     ;;

@@ -117,6 +117,12 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "Progress line interval on standard error (default ${DEFAULT-VALUE}).")
     Duration progress;
 
+    @Option(names = "--tun", paramLabel = "NAME",
+            description = "Bridge session 0's IP to a TUN interface of this name (or pattern, e.g. lg%%d) with the "
+                    + "server's tunnel address as its peer, so the kernel can route through the tunnel (e.g. "
+                    + "iperf3 through one tunnel). Needs CAP_NET_ADMIN.")
+    String tun;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
@@ -148,7 +154,7 @@ public final class LoadgenCommand implements Callable<Integer> {
                 .withIoThreads(threads);
         return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp,
                 source == null ? null : SourceRange.parse(source), callsPerConnection, traffic, stage,
-                progress.isZero() ? null : progress, System.err, client);
+                progress.isZero() ? null : progress, System.err, client, tun);
     }
 
     private PppSessionConfig pppConfig(String password) {
