@@ -13,7 +13,8 @@
 #   concentrator-bench.sh check N              N sessions (MS-CHAPv2 + MPPE-128) reach network up, ICMP
 #                                              inside every tunnel answered, all released afterwards
 #   concentrator-bench.sh setup N RATE...      session setup rate: N sessions at each target RATE
-#                                              (network stage), then the same at the call stage (baseline)
+#                                              (network stage), then the same at the call stage (baseline);
+#                                              WARMUP=M: each load generator first runs M sessions unreported
 #   concentrator-bench.sh held N K RATE        hold N sessions (K calls per control connection) and
 #                                              measure the concentrator's live heap before and with them
 #   concentrator-bench.sh goodput REPS SECS    iperf3 through one MPPE-128 tunnel (pptp + pptp-gateway ppp)
@@ -169,7 +170,7 @@ setup)
             cpu_before=$(cpu_seconds $concentrator)
             # `times` in the subshell: the CPU time of its finished children (the load generator).
             ( loadgen "$WORK/setup-$stage-$rate" --sessions "$N" --rate "$rate" --hold 0s --timeout 30s --stage $stage \
-                --calls-per-connection 10 --progress 5s || true; times > "$WORK/times" )
+                --calls-per-connection 10 --progress 5s --warmup "${WARMUP:-0}" || true; times > "$WORK/times" )
             lg_cpu=$(tail -1 "$WORK/times" | awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } printf "%.1f", s }')
             echo "rate $rate $stage: $(summary "$WORK/setup-$stage-$rate.json")  load $(load)"
             echo "    CPU s: concentrator $(python3 -c "print('%.1f' % ($(cpu_seconds $concentrator) - $cpu_before))"), load generator $lg_cpu (incl. JVM start and teardown); raw GRE drops so far: server $(raw_drops $SRV), client $(raw_drops $CLI)"

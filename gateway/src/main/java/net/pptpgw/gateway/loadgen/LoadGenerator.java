@@ -75,6 +75,12 @@ public final class LoadGenerator {
             IntFunction<PppSessionConfig> ppp, SourceRange sources, int callsPerConnection, int trafficPps,
             Stage stage, Duration progressInterval, PrintStream progress, ClientConfig client, String tun) {
 
+        /** The same settings for {@code count} sessions, with no hold and no TUN (a warm-up run). */
+        public Settings withSessions(int count) {
+            return new Settings(server, count, rate, Duration.ZERO, timeout, ppp, sources, callsPerConnection,
+                    trafficPps, stage, progressInterval, progress, client, null);
+        }
+
         /** Without a TUN. */
         public Settings(InetSocketAddress server, int sessions, double rate, Duration hold, Duration timeout,
                 IntFunction<PppSessionConfig> ppp, SourceRange sources, int callsPerConnection, int trafficPps,

@@ -123,12 +123,22 @@ public final class LoadgenCommand implements Callable<Integer> {
                     + "iperf3 through one tunnel). Needs CAP_NET_ADMIN.")
     String tun;
 
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "N",
+            description = "First open and tear down N sessions at the same rate, unreported (but for a line on standard "
+                    + "error), so that the measured run finds this JVM's code compiled (default none).")
+    int warmup;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         LoadGenerator.Settings settings = settings();
+        if (warmup > 0) {
+            LoadReport warm = new LoadGenerator(settings.withSessions(warmup)).run();
+            System.err.printf(Locale.ROOT, "loadgen warm-up: %d of %d sessions up at %.1f/s, %d failed%n",
+                    warm.established(), warm.requested(), warm.achievedRate(), warm.failed());
+        }
         LoadReport report = new LoadGenerator(settings).run();
         PrintStream out = System.out;
         out.print(json ? JsonWriter.write(report, true) + System.lineSeparator() : report.text());
