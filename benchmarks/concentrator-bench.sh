@@ -71,6 +71,7 @@ wait_log() { # wait_log FILE PATTERN SECONDS
 }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$1/stat; }
+softnet_drops() { local d=0 x; for x in $(awk '{print $2}' /proc/net/softnet_stat); do d=$(( d + 16#$x )); done; echo $d; } # whole machine
 raw_drops() { ip netns exec $1 awk 'NR > 1 && $2 ~ /:002F$/ {d += $13} END {print d + 0}' /proc/net/raw; } # drops column
 
 # --- namespaces
@@ -167,13 +168,13 @@ setup)
     echo "setup: $N sessions per run, MS-CHAPv2 + MPPE-128, 10 calls per control connection; load before: $(load)"
     for rate in "$@"; do
         for stage in network call; do
-            cpu_before=$(cpu_seconds $concentrator)
+            cpu_before=$(cpu_seconds $concentrator); softnet_before=$(softnet_drops)
             # `times` in the subshell: the CPU time of its finished children (the load generator).
             ( loadgen "$WORK/setup-$stage-$rate" --sessions "$N" --rate "$rate" --hold 0s --timeout 30s --stage $stage \
                 --calls-per-connection 10 --progress 5s --warmup "${WARMUP:-0}" || true; times > "$WORK/times" )
             lg_cpu=$(tail -1 "$WORK/times" | awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } printf "%.1f", s }')
             echo "rate $rate $stage: $(summary "$WORK/setup-$stage-$rate.json")  load $(load)"
-            echo "    CPU s: concentrator $(python3 -c "print('%.1f' % ($(cpu_seconds $concentrator) - $cpu_before))"), load generator $lg_cpu (incl. JVM start and teardown); raw GRE drops so far: server $(raw_drops $SRV), client $(raw_drops $CLI)"
+            echo "    CPU s: concentrator $(python3 -c "print('%.1f' % ($(cpu_seconds $concentrator) - $cpu_before))"), load generator $lg_cpu (incl. JVM start and teardown); raw GRE drops so far: server $(raw_drops $SRV), client $(raw_drops $CLI); backlog drops (softnet, whole machine) during the run: $(( $(softnet_drops) - softnet_before ))"
             expect_metric 'pptp_calls_active' 0.0 60 > /dev/null || echo "calls left: $(metric pptp_calls_active)"
         done
     done
