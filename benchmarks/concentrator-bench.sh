@@ -154,6 +154,15 @@ check)
     echo "sessions set up by the concentrator: $(metric 'pptp_session_setups_total')"
     echo "setup latency count: $(metric 'pptp_session_setup_latency_seconds_count')"
     echo "heap used: $(metric_sum 'jvm_memory_used_bytes{area="heap"')"
+    echo "--- one session bridged to a TUN (loadgen --tun): the client namespace's kernel pings the host through it"
+    ip netns exec $CLI $GW loadgen --server 192.0.2.1 --user 'user%d' --password-file "$WORK/password" \
+        --source 10.99.1.1 --sessions 1 --hold 60s --tun pgcbl%d --progress 0s > "$WORK/tun.json" 2> "$WORK/tun.err" &
+    tunclient=$!
+    wait_log "$WORK/tun.err" 'TUN .* up' 60 || { cat "$WORK/tun.err"; exit 1; }
+    grep 'TUN .* up' "$WORK/tun.err"
+    ip -n $CLI route replace 198.51.100.0/24 dev pgcbl0
+    ip netns exec $CLI ping -c 3 -W 3 198.51.100.2 | grep 'packets transmitted'
+    kill $tunclient; wait $tunclient || true
     kill -INT $capture; wait $capture || true
     echo "malformed: $(tshark -r "$WORK/link.pcap" -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number | wc -l)"
     echo "gre sources: $(tshark -r "$WORK/link.pcap" -Y 'gre && ip.dst == 192.0.2.1' -T fields -e ip.src | sort -u | wc -l)"
