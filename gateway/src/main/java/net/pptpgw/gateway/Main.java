@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         version = "pptp-gateway 0.1.0",
         description = "PPTP concentrator, GRE-aware NAT helper and PPTP uplink.",
         subcommands = {CommandLine.HelpCommand.class, ConcentratorCommand.class, InspectCommand.class,
-            LoadgenCommand.class, NatHelperCommand.class, PppCommand.class, SessionsCommand.class})
+            LoadgenCommand.class, NatHelperCommand.class, PppCommand.class, RunCommand.class,
+            SessionsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

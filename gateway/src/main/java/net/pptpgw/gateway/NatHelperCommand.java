@@ -2,20 +2,24 @@ package net.pptpgw.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
+import net.pptpgw.gateway.config.ConfigException;
+import net.pptpgw.gateway.config.ConfigSection;
+import net.pptpgw.gateway.config.ConfigValues;
 import net.pptpgw.nathelper.NatHelper;
 import net.pptpgw.nathelper.NatHelperConfig;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pptp-gateway nat-helper}: runs the PPTP passthrough ALG ({@link NatHelper}) until
@@ -36,11 +40,25 @@ import picocli.CommandLine.Option;
                     + "(ip rule fwmark M lookup T; ip route add local 0.0.0.0/0 dev lo table T), and "
                     + "no kernel forwarding or NAT of TCP 1723 and GRE.",
             ""},
-        footer = {"", "Example: pptp-gateway nat-helper --transparent --lan-interface br0 --wan-address 198.18.0.1 "
-                + "--listen-port 1723 --metrics 127.0.0.1:9723"})
+        footer = {"", "Every flag is also a key of the configuration file's nat-helper section, spelled "
+                + "without the dashes (wan-address: 198.18.0.1, transparent: true); flags override the file.",
+            "", "Example: pptp-gateway nat-helper --transparent --lan-interface br0 --wan-address 198.18.0.1 "
+                + "--listen-port 1723 --realtime-priority 10 --metrics 127.0.0.1:9723",
+            "         pptp-gateway nat-helper --config /etc/pptp-gateway/gateway.yaml"})
 public final class NatHelperCommand implements Callable<Integer> {
 
     private static final System.Logger LOG = System.getLogger(NatHelperCommand.class.getName());
+
+    @Spec
+    CommandSpec spec;
+
+    // No picocli defaults below: a flag left out must be told apart from one given, so that the
+    // configuration file can fill it (NatHelperSettings.toConfig applies the defaults last).
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML configuration file; its nat-helper section gives any of the flags below "
+                    + "(see samples/gateway.yaml). Flags given as well override it.")
+    Path configFile;
 
     @Option(names = "--lan-interface", paramLabel = "IF", description = "LAN interface the clients are on.")
     String lanInterface;
@@ -49,49 +67,51 @@ public final class NatHelperCommand implements Callable<Integer> {
             description = "The gateway's address on the LAN.")
     Inet4Address lanAddress;
 
-    @Option(names = "--wan-address", paramLabel = "ADDR", required = true, converter = Ipv4Converter.class,
-            description = "The one address all control connections and GRE toward servers leave from.")
+    @Option(names = "--wan-address", paramLabel = "ADDR", converter = Ipv4Converter.class,
+            description = "The one address all control connections and GRE toward servers leave from (required).")
     Inet4Address wanAddress;
 
-    @Option(names = "--listen-port", paramLabel = "PORT", defaultValue = "1723",
-            description = "TCP port the control proxy listens on (default: ${DEFAULT-VALUE}).")
-    int listenPort;
+    @Option(names = "--listen-port", paramLabel = "PORT",
+            description = "TCP port the control proxy listens on (default: 1723).")
+    Integer listenPort;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Mode mode;
+    @Option(names = "--transparent",
+            description = "Accept TPROXY'd connections (IP_TRANSPARENT): a connection's original "
+                    + "destination is its server. This or --explicit is required.")
+    Boolean transparent;
 
-    static final class Mode {
-        @Option(names = "--transparent", required = true,
-                description = "Accept TPROXY'd connections (IP_TRANSPARENT): a connection's original "
-                        + "destination is its server.")
-        boolean transparent;
+    @Option(names = "--explicit", paramLabel = "SERVER", converter = Ipv4Converter.class,
+            description = "Relay every connection to this one server.")
+    Inet4Address explicitServer;
 
-        @Option(names = "--explicit", paramLabel = "SERVER", required = true, converter = Ipv4Converter.class,
-                description = "Relay every connection to this one server.")
-        Inet4Address explicitServer;
-    }
+    @Option(names = "--server-port", paramLabel = "PORT",
+            description = "The server's PPTP port with --explicit (default: 1723).")
+    Integer serverPort;
 
-    @Option(names = "--server-port", paramLabel = "PORT", defaultValue = "1723",
-            description = "The server's PPTP port with --explicit (default: ${DEFAULT-VALUE}).")
-    int serverPort;
-
-    @Option(names = "--unreplied-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
-            description = "Idle lifetime of a call until GRE has gone both ways (default: ${DEFAULT-VALUE}, "
+    @Option(names = "--unreplied-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Idle lifetime of a call until GRE has gone both ways (default: 30s, "
                     + "the kernel's GRE unreplied timeout).")
     Duration unrepliedTimeout;
 
-    @Option(names = "--stream-timeout", paramLabel = "DURATION", defaultValue = "180s",
-            converter = DurationConverter.class,
-            description = "Idle lifetime of a call once GRE has gone both ways (default: ${DEFAULT-VALUE}, "
+    @Option(names = "--stream-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Idle lifetime of a call once GRE has gone both ways (default: 180s, "
                     + "the kernel's GRE stream timeout).")
     Duration streamTimeout;
 
-    @Option(names = "--quarantine", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
+    @Option(names = "--quarantine", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a released gateway call ID stays unused, so late GRE of the old call "
-                    + "cannot reach a new one (default: ${DEFAULT-VALUE}).")
+                    + "cannot reach a new one (default: 30s).")
     Duration quarantine;
+
+    @Option(names = "--realtime-priority", paramLabel = "N",
+            description = "Run the GRE relay thread SCHED_FIFO at priority N (1-99), ahead of every "
+                    + "ordinary process, so that the hosts it forwards for cannot starve it of CPU. "
+                    + "Needs CAP_SYS_NICE. Recommended on a busy gateway (e.g. 10).")
+    Integer realtimePriority;
+
+    @Option(names = "--relay-nice", paramLabel = "N",
+            description = "Instead: the GRE relay thread's nice value (-20..19; below 0 needs CAP_SYS_NICE).")
+    Integer relayNice;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = SocketAddressConverter.class,
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
@@ -100,20 +120,74 @@ public final class NatHelperCommand implements Callable<Integer> {
     /** SIGTERM/SIGINT through a shutdown hook; the tests stop a running command with it too. */
     private final StopSignal stop = new StopSignal("nat-helper");
 
-    /** The helper's configuration from the parsed options. */
+    /** The settings the flags give, null where a flag is absent. */
+    NatHelperSettings flags() {
+        return new NatHelperSettings(lanInterface, lanAddress, wanAddress, listenPort, transparent, explicitServer,
+                serverPort, unrepliedTimeout, streamTimeout, quarantine, realtimePriority, relayNice, metrics);
+    }
+
+    /**
+     * The flags laid over the configuration file's {@code nat-helper} section (if {@code --config}).
+     * A mode flag replaces the file's mode, a scheduling flag the file's scheduling, rather than
+     * clashing with them. A bad file is a {@link ParameterException} naming the file, line and key.
+     */
+    NatHelperSettings settings() {
+        NatHelperSettings flags = flags();
+        if (configFile == null) {
+            return flags;
+        }
+        NatHelperSettings file;
+        try {
+            ConfigSection root = ConfigSection.load(configFile);
+            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
+            ConfigSection section = root.section(NatHelperSettings.SECTION)
+                    .orElseThrow(() -> root.error(null, "no " + NatHelperSettings.SECTION + " section"));
+            file = section.bind(NatHelperSettings.class);
+            if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
+                file = ConfigSection.overlay(file, onlyMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class)));
+            }
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
+        }
+        if (flags.transparent() != null || flags.explicit() != null) {
+            file = file.withoutMode();
+        }
+        if (flags.realtimePriority() != null || flags.relayNice() != null) {
+            file = new NatHelperSettings(file.lanInterface(), file.lanAddress(), file.wanAddress(), file.listenPort(),
+                    file.transparent(), file.explicit(), file.serverPort(), file.unrepliedTimeout(),
+                    file.streamTimeout(), file.quarantine(), null, null, file.metrics());
+        }
+        return ConfigSection.overlay(flags, file);
+    }
+
+    private static NatHelperSettings onlyMetrics(InetSocketAddress metrics) {
+        return new NatHelperSettings(null, null, null, null, null, null, null, null, null, null, null, null, metrics);
+    }
+
+    /** The helper's configuration from the flags and the file; a missing or bad setting is a {@link ParameterException}. */
     public NatHelperConfig config() {
-        return new NatHelperConfig(lanInterface, lanAddress, wanAddress, listenPort,
-                mode.transparent ? null : mode.explicitServer, serverPort,
-                new NatHelperConfig.Timeouts(unrepliedTimeout, streamTimeout, quarantine));
+        return config(settings());
+    }
+
+    private NatHelperConfig config(NatHelperSettings settings) {
+        try {
+            return settings.toConfig();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        NatHelperConfig config = config();
+        NatHelperSettings settings = settings();
+        NatHelperConfig config = config(settings);
+        InetSocketAddress metricsAddress = settings.metrics();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         stop.arm();
         try (NatHelper helper = new NatHelper(config, registry).start();
-                MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, registry)) {
+                MetricsEndpoint endpoint = metricsAddress == null ? null : MetricsEndpoint.start(metricsAddress, registry)) {
             LOG.log(System.Logger.Level.INFO, "nat-helper running ({0} mode){1}; stop with SIGTERM or SIGINT",
                     config.transparent() ? "transparent" : "explicit to " + config.explicitServer().getHostAddress(),
                     endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
@@ -131,52 +205,42 @@ public final class NatHelperCommand implements Callable<Integer> {
         stop.requestStop();
     }
 
-    /** A literal dotted-quad IPv4 address (no name lookup). */
-    static final class Ipv4Converter implements CommandLine.ITypeConverter<Inet4Address> {
-        private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Picocli's converter around a {@link ConfigValues} parser: the same syntax and words in flags and files. */
+    private abstract static class ValueConverter<T> implements CommandLine.ITypeConverter<T> {
+        private final Function<String, T> parser;
+
+        ValueConverter(Function<String, T> parser) {
+            this.parser = parser;
+        }
 
         @Override
-        public Inet4Address convert(String value) throws UnknownHostException {
-            if (!DOTTED_QUAD.matcher(value).matches()) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an IPv4 address");
+        public T convert(String value) {
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            return (Inet4Address) InetAddress.getByName(value);
+        }
+    }
+
+    /** A literal dotted-quad IPv4 address (no name lookup). */
+    static final class Ipv4Converter extends ValueConverter<Inet4Address> {
+        Ipv4Converter() {
+            super(ConfigValues::ipv4);
         }
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 3m}, {@code 1h}, or an ISO-8601 duration ({@code PT30S}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SIMPLE.matcher(value);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
-            try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a duration (e.g. 30s, 500ms, 3m, PT30S)");
-            }
+    static final class DurationConverter extends ValueConverter<Duration> {
+        DurationConverter() {
+            super(ConfigValues::duration);
         }
     }
 
-    static final class SocketAddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
-        @Override
-        public InetSocketAddress convert(String value) {
-            try {
-                return MetricsEndpoint.parseAddress(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+    /** {@code HOST:PORT}, as {@link MetricsEndpoint#parseAddress}. */
+    static final class SocketAddressConverter extends ValueConverter<InetSocketAddress> {
+        SocketAddressConverter() {
+            super(ConfigValues::hostPort);
         }
     }
 }

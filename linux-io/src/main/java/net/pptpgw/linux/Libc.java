@@ -68,6 +68,12 @@ public final class Libc {
     // <linux/sched.h>
     public static final int CLONE_NEWNET = 0x40000000;
 
+    // <linux/sched.h>: scheduling policies; <sys/resource.h>: setpriority's "which"
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+    public static final int SCHED_RR = 2;
+    public static final int PRIO_PROCESS = 0;
+
     // <asm-generic/errno-base.h>, <asm-generic/errno.h>
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
@@ -94,6 +100,13 @@ public final class Libc {
     private static final MethodHandle IOCTL = withErrno("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle SETNS = withErrno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle GETTID = withErrno("gettid", JAVA_INT);
+    // int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)
+    private static final MethodHandle SCHED_SETSCHEDULER =
+            withErrno("sched_setscheduler", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SCHED_GETSCHEDULER = withErrno("sched_getscheduler", JAVA_INT, JAVA_INT);
+    // int setpriority(int which, id_t who, int prio); id_t is unsigned int
+    private static final MethodHandle SETPRIORITY = withErrno("setpriority", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle IF_NAMETOINDEX = withErrno("if_nametoindex", JAVA_INT, ADDRESS);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
@@ -248,6 +261,43 @@ public final class Libc {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    // ---------------------------------------------------------------- threads and scheduling
+
+    /** {@code gettid(2)}: the calling thread's kernel thread ID (what {@code ps -L} and {@code chrt -p} show). */
+    public static int gettid() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) GETTID.invokeExact(arena.allocate(CALL_STATE)); // cannot fail
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code sched_setscheduler(2)} for one thread: on Linux {@code tid} names a thread, not the
+     * whole process (0 = the calling thread). {@code priority} is {@code sched_param.sched_priority}:
+     * 1–99 for {@link #SCHED_FIFO}/{@link #SCHED_RR}, 0 for {@link #SCHED_OTHER}.
+     */
+    public static void schedSetscheduler(int tid, int policy, int priority, String arguments) throws ErrnoException {
+        call("sched_setscheduler", arguments, (arena, state) -> {
+            MemorySegment param = arena.allocateFrom(JAVA_INT, priority); // struct sched_param { int sched_priority; }
+            return (int) SCHED_SETSCHEDULER.invokeExact(state, tid, policy, param);
+        });
+    }
+
+    /** {@code sched_getscheduler(2)}: the policy of thread {@code tid} (0 = the calling thread). */
+    public static int schedGetscheduler(int tid) throws ErrnoException {
+        return (int) call("sched_getscheduler", Integer.toString(tid),
+                (arena, state) -> (int) SCHED_GETSCHEDULER.invokeExact(state, tid));
+    }
+
+    /**
+     * {@code setpriority(PRIO_PROCESS, tid, nice)}: on Linux the nice value belongs to a thread,
+     * so with a thread ID this sets that thread's alone (0 = the calling thread).
+     */
+    public static void setpriority(int tid, int nice, String arguments) throws ErrnoException {
+        call("setpriority", arguments, (arena, state) -> (int) SETPRIORITY.invokeExact(state, PRIO_PROCESS, tid, nice));
     }
 
     // ---------------------------------------------------------------- errno

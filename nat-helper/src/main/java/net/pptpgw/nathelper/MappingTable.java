@@ -10,6 +10,8 @@ import io.netty.util.collection.IntObjectHashMap;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -57,6 +59,17 @@ public final class MappingTable {
      */
     public MappingTable(NatHelperConfig.Timeouts timeouts, NatMetrics metrics, Ticker ticker, RandomGenerator random,
             Scheduler scheduler) {
+        this(timeouts, metrics, ticker, random, scheduler, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * As above, with Caffeine's maintenance (expiry, eviction notices) run by {@code executor}.
+     * {@link NatHelper} gives its own threads: a thread that the common fork-join pool creates
+     * from a thread inside a network namespace stays in that namespace, and every later user of
+     * the pool in this JVM would open its sockets there.
+     */
+    public MappingTable(NatHelperConfig.Timeouts timeouts, NatMetrics metrics, Ticker ticker, RandomGenerator random,
+            Scheduler scheduler, Executor executor) {
         this.metrics = metrics;
         this.ticker = ticker;
         this.random = random;
@@ -66,6 +79,7 @@ public final class MappingTable {
         this.entries = Caffeine.newBuilder()
                 .ticker(ticker)
                 .scheduler(scheduler)
+                .executor(executor)
                 .expireAfter(new IdleExpiry())
                 .evictionListener(this::onEvicted)
                 .build();

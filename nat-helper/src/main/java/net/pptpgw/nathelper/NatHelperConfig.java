@@ -3,6 +3,7 @@ package net.pptpgw.nathelper;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Objects;
+import net.pptpgw.linux.ThreadScheduling;
 
 /**
  * What a {@link NatHelper} needs to run.
@@ -17,6 +18,9 @@ import java.util.Objects;
  *     connection goes to this server
  * @param serverPort the server's PPTP port in explicit mode (1723)
  * @param timeouts mapping lifetimes
+ * @param relayScheduling how the kernel schedules the GRE relay's thread: real-time
+ *     ({@code SCHED_FIFO}) or a negative nice value keeps it forwarding while the very hosts it
+ *     forwards for compete with it for the CPU (see {@link ThreadScheduling})
  */
 public record NatHelperConfig(
         String lanInterface,
@@ -25,7 +29,8 @@ public record NatHelperConfig(
         int listenPort,
         Inet4Address explicitServer,
         int serverPort,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        ThreadScheduling relayScheduling) {
 
     /** TCP port of the PPTP control connection (RFC 2637 §1.3). */
     public static final int PPTP_PORT = 1723;
@@ -33,12 +38,20 @@ public record NatHelperConfig(
     public NatHelperConfig {
         Objects.requireNonNull(wanAddress, "wan address");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(relayScheduling, "relay scheduling");
         if (listenPort < 0 || listenPort > 0xFFFF) {
             throw new IllegalArgumentException("listen port " + listenPort + " is not a TCP port");
         }
         if (serverPort < 1 || serverPort > 0xFFFF) {
             throw new IllegalArgumentException("server port " + serverPort + " is not a TCP port");
         }
+    }
+
+    /** With the relay thread scheduled as the JVM made it. */
+    public NatHelperConfig(String lanInterface, Inet4Address lanAddress, Inet4Address wanAddress, int listenPort,
+                           Inet4Address explicitServer, int serverPort, Timeouts timeouts) {
+        this(lanInterface, lanAddress, wanAddress, listenPort, explicitServer, serverPort, timeouts,
+                ThreadScheduling.DEFAULT);
     }
 
     public boolean transparent() {

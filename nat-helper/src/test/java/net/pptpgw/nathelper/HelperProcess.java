@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
+import net.pptpgw.linux.ThreadScheduling;
 
 /**
  * The helper in a JVM of its own, for tests that run it inside a network namespace: started
@@ -19,7 +20,9 @@ public final class HelperProcess {
 
     public static void main(String[] args) throws Exception {
         NatHelperConfig config = new NatHelperConfig("br0", Fixture.ip(args[1]), Fixture.ip(args[0]),
-                Integer.parseInt(args[2]), null, NatHelperConfig.PPTP_PORT, NatHelperConfig.Timeouts.KERNEL);
+                Integer.parseInt(args[2]), null, NatHelperConfig.PPTP_PORT, NatHelperConfig.Timeouts.KERNEL,
+                // As the README recommends for a gateway: the real peers' GRE then crosses a SCHED_FIFO relay.
+                ThreadScheduling.realtime(10));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (NatHelper helper = new NatHelper(config, registry).start()) {
             System.out.println("ready");

@@ -162,6 +162,37 @@ class RealPeersTest {
         assertThat(metrics()).anyMatch(line -> line.startsWith("pptp.nat.mappings.removed{reason=control-closed} 1.0"));
     }
 
+    /** HelperProcess asks for SCHED_FIFO 10: the relay thread, and only it, has it (proc(5): stat field 41 policy, 40 rt_priority). */
+    @Test
+    void theGreRelayThreadAloneRunsRealTime() throws Exception {
+        Path tasks = Path.of("/proc", Long.toString(helper.pid()), "task");
+        List<String[]> relay = new ArrayList<>();
+        int others = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                String stat;
+                String comm;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                    comm = Files.readString(task.resolve("comm")).trim();
+                } catch (IOException gone) {
+                    continue; // a thread that ended meanwhile
+                }
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (comm.startsWith("gre-relay")) {
+                    relay.add(fields);
+                } else {
+                    assertThat(fields[41 - 3]).as("policy of thread %s", comm).isEqualTo("0");
+                    others++;
+                }
+            }
+        }
+        assertThat(relay).hasSize(1);
+        assertThat(relay.getFirst()[41 - 3]).as("SCHED_FIFO").isEqualTo("1");
+        assertThat(relay.getFirst()[40 - 3]).as("rt_priority").isEqualTo("10");
+        assertThat(others).isPositive();
+    }
+
     private void assertNoMisdelivery() {
         for (int i = 1; i <= CLIENTS; i++) {
             assertThat(status(i)).as("client %d status", i).contains("\"foreign\": []");

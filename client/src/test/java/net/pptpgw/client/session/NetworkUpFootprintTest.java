@@ -110,10 +110,14 @@ class NetworkUpFootprintTest {
         long perSession = (after - before) / SESSIONS;
         System.out.printf("client PPP engine, network up with MPPE-128: %d bytes per session%n", perSession);
         assertThat(clients).hasSize(SESSIONS);
-        // Measured ~14 KiB, most of it MPPE: four RC4 states of int[256] (cipher and key-change
-        // cipher each way), their 512-octet scratch arrays and two SHA-1 digests. A regression
-        // bound, not the goal: the concentrator's 4 KiB per session needs a leaner MPPE state.
-        assertThat(perSession).as("heap per network-up client engine").isLessThan(16 * 1024);
+        // Measured ~14 KiB while MPPE kept four int[256] RC4 states and two SHA-1 digests per
+        // session, ~8.2 KiB (8,389 bytes, 2026-11-27) since MPPE's state is compact (protocol's
+        // SessionFootprintTest: ~3 KiB per network-up session). The rest here is not per session:
+        // nothing runs before the measurement starts, so one-off heap (static tables, per-thread
+        // MPPE scratch, caches: ~5.5 MB) is divided by the 1,000 sessions; with one session
+        // negotiated before the first usedHeap() the same loop measured 2,818 bytes per session.
+        // A regression bound.
+        assertThat(perSession).as("heap per network-up client engine").isLessThan(10 * 1024);
     }
 
     private static long usedHeap() throws InterruptedException {

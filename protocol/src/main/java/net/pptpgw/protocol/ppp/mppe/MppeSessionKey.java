@@ -9,17 +9,29 @@ import java.util.Arrays;
  * <p>A key change happens every packet in stateless mode and every 256 packets in stateful
  * mode, so it runs on the data path: it allocates nothing.
  *
+ * <p>Per direction it keeps only what the RFC carries from one change to the next: the start key
+ * and the current session key. The SHA-1, its digest and the RC4 that encrypts the interim key
+ * are working storage of one change, so they are per thread ({@link KeyChange}), not per
+ * session: with tens of thousands of sessions (issue 5) a SHA-1 and an RC4 state per direction
+ * would be most of a session's heap.
+ *
  * <p>Not thread-safe: each direction of a session owns one.
  */
 public final class MppeSessionKey {
 
+    /** The working storage of a key change, one per thread; used only inside one call. */
+    private static final class KeyChange {
+        final MessageDigest sha1 = MppeKeyDerivation.sha1();
+        final byte[] digest = new byte[20];
+        final Rc4 rc4 = new Rc4();
+        final Rc4 packetCipher = new Rc4();
+    }
+
+    private static final ThreadLocal<KeyChange> KEY_CHANGE = ThreadLocal.withInitial(KeyChange::new);
+
     private final MppeKeyStrength strength;
-    private final int length;
     private final byte[] startKey;
     private final byte[] currentKey;
-    private final byte[] digest = new byte[20];
-    private final MessageDigest sha1 = MppeKeyDerivation.sha1();
-    private final Rc4 keyChangeCipher = new Rc4();
 
     /**
      * Starts a direction from its start key (the first {@code strength.sessionKeyLength()}
@@ -27,15 +39,16 @@ public final class MppeSessionKey {
      */
     public MppeSessionKey(byte[] startKey, MppeKeyStrength strength) {
         this.strength = strength;
-        this.length = strength.sessionKeyLength();
+        int length = strength.sessionKeyLength();
         if (startKey.length < length) {
             throw new IllegalArgumentException(strength + " needs a start key of " + length + " octets, got "
                     + startKey.length);
         }
         this.startKey = Arrays.copyOf(startKey, length);
         this.currentKey = Arrays.copyOf(startKey, length);
-        MppeKeyDerivation.getNewKeyFromSha(sha1, this.startKey, currentKey, length, digest);
-        System.arraycopy(digest, 0, currentKey, 0, length);
+        KeyChange scratch = KEY_CHANGE.get();
+        MppeKeyDerivation.getNewKeyFromSha(scratch.sha1, this.startKey, currentKey, length, scratch.digest);
+        System.arraycopy(scratch.digest, 0, currentKey, 0, length);
         strength.reduce(currentKey);
     }
 
@@ -44,10 +57,12 @@ public final class MppeSessionKey {
      * is RC4-encrypted under itself, and the result, reduced to the strength, is the new key.
      */
     public void change() {
-        MppeKeyDerivation.getNewKeyFromSha(sha1, startKey, currentKey, length, digest);
-        System.arraycopy(digest, 0, currentKey, 0, length);
-        keyChangeCipher.setKey(currentKey, 0, length);
-        keyChangeCipher.process(currentKey, 0, length);
+        KeyChange scratch = KEY_CHANGE.get();
+        int length = currentKey.length;
+        MppeKeyDerivation.getNewKeyFromSha(scratch.sha1, startKey, currentKey, length, scratch.digest);
+        System.arraycopy(scratch.digest, 0, currentKey, 0, length);
+        scratch.rc4.setKey(currentKey, 0, length);
+        scratch.rc4.process(currentKey, 0, length);
         strength.reduce(currentKey);
     }
 
@@ -56,15 +71,34 @@ public final class MppeSessionKey {
      * the real one. Both must come from the same start key and strength. Allocates nothing.
      */
     public void copyFrom(MppeSessionKey other) {
-        if (other.length != length || !Arrays.equals(other.startKey, startKey)) {
+        if (other.strength != strength || !Arrays.equals(other.startKey, startKey)) {
             throw new IllegalArgumentException("not the same MPPE direction: another start key or strength");
         }
-        System.arraycopy(other.currentKey, 0, currentKey, 0, length);
+        System.arraycopy(other.currentKey, 0, currentKey, 0, currentKey.length);
+    }
+
+    /** A copy of {@code other} (same start key, strength and current key), for {@link #copyFrom}. */
+    public MppeSessionKey(MppeSessionKey other) {
+        this.strength = other.strength;
+        this.startKey = other.startKey.clone();
+        this.currentKey = other.currentKey.clone();
+    }
+
+    /**
+     * The cipher for one packet in stateless mode, keyed with the current key: the thread's own
+     * RC4, valid until the next call of this method on this thread. A stateless direction
+     * changes its key before every packet (RFC 3078 §7.1), so no keystream outlives a packet
+     * and the session needs no RC4 state of its own.
+     */
+    public Rc4 keyedPacketCipher() {
+        Rc4 cipher = KEY_CHANGE.get().packetCipher;
+        keyCipher(cipher);
+        return cipher;
     }
 
     /** Starts {@code cipher}'s keystream from the current key. */
     public void keyCipher(Rc4 cipher) {
-        cipher.setKey(currentKey, 0, length);
+        cipher.setKey(currentKey, 0, currentKey.length);
     }
 
     public MppeKeyStrength strength() {

@@ -1,6 +1,5 @@
 package net.pptpgw.protocol.ppp.mppe;
 
-import net.pptpgw.protocol.Octets;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -13,30 +12,49 @@ import java.util.Objects;
  *
  * <p>One instance is one keystream: MPPE keeps it running across packets in stateful mode and
  * re-keys it ({@link #setKey}) at every key change. Not thread-safe; a session owns its two
- * instances (send and receive).
+ * instances (send and receive) in stateful mode.
  *
- * <p>Shape chosen by measurement (JMH, 1400-octet packets, JDK 25 C2): an {@code int[256]} state
- * (no sign masking on loads; a {@code byte[]} state ran about 30 % slower), and the keystream
- * made 8 octets at a time in a hand-unrolled block that is XORed into the data as one
- * {@code long}. Unrolling by hand matters: the same block as a loop over 8 octets ran about 12 %
- * slower, and as a method keeping {@code i} and {@code j} in fields about 25 % slower. C2 (seen
- * with hsdis) compiles the block to straight-line code with {@code i}, {@code j} and the
- * keystream in registers; what remains is three bounds checks per octet on the state array,
- * which C2 keeps because it cannot know the length of an array held in a field (an explicit
- * {@code state.length == 256} test does not help).
+ * <p>Size: a concentrator holds tens of thousands of sessions (issue 5), so an instance keeps
+ * the permutation as a {@code byte[256]} and the two indexes, about 300 bytes of heap, and
+ * nothing else: the working storage below is per thread.
+ *
+ * <p>Speed (JMH, 1400-octet packets, JDK 25 C2; benchmarks/RESULTS.md): the keystream is made 8
+ * octets at a time in a hand-unrolled block that is XORed into the data as one {@code long}
+ * (as a loop over 8 octets, or with {@code i} and {@code j} in fields, it ran 12-25 % slower).
+ * The same block runs about 20 % faster over an {@code int[256]} state than over a
+ * {@code byte[256]} one, more than it costs to widen the 256 octets into the thread's
+ * {@code int[256]} and narrow them back (about 0.1 µs). So a run of at least
+ * {@value #WIDEN_THRESHOLD} octets (a full-size packet) is processed widened, a shorter one (an
+ * ACK, a key change) in the {@code byte[]} directly; both blocks are the same PRGA. In the
+ * {@code byte[]} block the state entries are loaded sign-extended and never masked: the sums
+ * that index the state are taken {@code & 0xff}, which gives the same index for an octet read
+ * as -1 as for 255, so only the keystream octet placed into the {@code long} needs a mask.
  */
 public final class Rc4 {
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Octets copied at a time through {@link #scratch} for buffers without a backing array. */
-    private static final int SCRATCH_SIZE = 512;
+    /** Octets copied at a time through the per-thread chunk for buffers without a backing array. */
+    private static final int CHUNK_SIZE = 2048;
 
-    /** The permutation S of 0..255, one value per int. */
-    private final int[] state = new int[256];
+    /** Runs at least this long are processed with the state widened to {@code int}s (measured crossover). */
+    static final int WIDEN_THRESHOLD = 512;
+
+    /**
+     * Working storage, one per thread, used only inside one {@code process} call: the state
+     * widened to {@code int}s and the copy buffer for direct buffers.
+     */
+    private static final class Scratch {
+        final int[] wide = new int[256];
+        final byte[] chunk = new byte[CHUNK_SIZE];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The permutation S of 0..255, one value per octet (read as signed, see above). */
+    private final byte[] state = new byte[256];
     private int i;
     private int j;
-    private byte[] scratch;
 
     /** An unkeyed cipher; call {@link #setKey} before use. */
     public Rc4() {}
@@ -51,13 +69,13 @@ public final class Rc4 {
         if (length < 1 || length > 256) {
             throw new IllegalArgumentException("an RC4 key has 1 to 256 octets, not " + length);
         }
-        int[] s = state;
+        byte[] s = state;
         for (int n = 0; n < 256; n++) {
-            s[n] = n;
+            s[n] = (byte) n;
         }
         int k = 0;
         for (int n = 0, keyIndex = 0; n < 256; n++) {
-            int sn = s[n];
+            byte sn = s[n];
             k = (k + sn + key[offset + keyIndex]) & 0xff;
             s[n] = s[k];
             s[k] = sn;
@@ -72,7 +90,18 @@ public final class Rc4 {
     /** Encrypts (or decrypts: the same) {@code data[offset, offset + length)} in place. */
     public void process(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        int[] s = state;
+        if (length >= WIDEN_THRESHOLD) {
+            int[] wide = widen(SCRATCH.get());
+            processWide(wide, data, offset, length);
+            narrow(wide);
+        } else {
+            processCompact(data, offset, length);
+        }
+    }
+
+    /** The PRGA over the {@code byte[]} state. */
+    private void processCompact(byte[] data, int offset, int length) {
+        byte[] s = state;
         int i = this.i;
         int j = this.j;
         int n = offset;
@@ -81,22 +110,22 @@ public final class Rc4 {
             int si;
             int sj;
             // PRGA, 8 times: i += 1; j += S[i]; swap S[i], S[j]; keystream octet S[S[i] + S[j]].
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            long k = s[(si + sj) & 0xff];
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 8;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 16;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 24;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 32;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 40;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 48;
-            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si;
-            k |= (long) s[(si + sj) & 0xff] << 56;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            long k = s[(si + sj) & 0xff] & 0xffL;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 8;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 16;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 24;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 32;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 40;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (s[(si + sj) & 0xff] & 0xffL) << 48;
+            i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = (byte) sj; s[j] = (byte) si;
+            k |= (long) s[(si + sj) & 0xff] << 56; // the sign extension is shifted out
             // Little-endian: the first keystream octet (bits 0-7) meets the first data octet.
             LONG_LE.set(data, n, (long) LONG_LE.get(data, n) ^ k);
         }
@@ -105,9 +134,68 @@ public final class Rc4 {
             int si = s[i];
             j = (j + si) & 0xff;
             int sj = s[j];
-            s[i] = sj;
-            s[j] = si;
-            data[n] ^= (byte) s[(si + sj) & 0xff];
+            s[i] = (byte) sj;
+            s[j] = (byte) si;
+            data[n] ^= s[(si + sj) & 0xff];
+        }
+        this.i = i;
+        this.j = j;
+    }
+
+    /** Copies the state into the thread's {@code int[256]} and returns that. */
+    private int[] widen(Scratch scratch) {
+        int[] w = scratch.wide;
+        byte[] s = state;
+        for (int n = 0; n < 256; n++) {
+            w[n] = s[n] & 0xff;
+        }
+        return w;
+    }
+
+    /** Copies the widened state back after {@link #processWide}. */
+    private void narrow(int[] w) {
+        byte[] s = state;
+        for (int n = 0; n < 256; n++) {
+            s[n] = (byte) w[n];
+        }
+    }
+
+    /** The PRGA over the state widened into {@code w}; {@link #narrow} must follow. */
+    private void processWide(int[] w, byte[] data, int offset, int length) {
+        int i = this.i;
+        int j = this.j;
+        int n = offset;
+        int end = offset + length;
+        for (; end - n >= 8; n += 8) {
+            int si;
+            int sj;
+            // The block of processCompact over int entries: no masks, no narrowing stores.
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            long k = w[(si + sj) & 0xff];
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 8;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 16;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 24;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 32;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 40;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 48;
+            i = (i + 1) & 0xff; si = w[i]; j = (j + si) & 0xff; sj = w[j]; w[i] = sj; w[j] = si;
+            k |= (long) w[(si + sj) & 0xff] << 56;
+            LONG_LE.set(data, n, (long) LONG_LE.get(data, n) ^ k);
+        }
+        for (; n < end; n++) {
+            i = (i + 1) & 0xff;
+            int si = w[i];
+            j = (j + si) & 0xff;
+            int sj = w[j];
+            w[i] = sj;
+            w[j] = si;
+            data[n] ^= (byte) w[(si + sj) & 0xff];
         }
         this.i = i;
         this.j = j;
@@ -117,9 +205,9 @@ public final class Rc4 {
      * Encrypts {@code length} octets of {@code buffer} at {@code index} in place; reader and
      * writer indexes do not move.
      *
-     * <p>A heap buffer is processed in its array. A direct buffer is copied through a 512-octet
-     * scratch array: measured as fast as the array path (copies are cheap next to RC4), while
-     * {@code getLongLE}/{@code setLongLE} on the buffer itself ran at 40 %. The copies go through
+     * <p>A heap buffer is processed in its array. A direct buffer is copied through the thread's
+     * 2048-octet chunk (a full-size packet in one piece): measured as fast as the array path
+     * (copies are cheap next to RC4), while {@code getLongLE}/{@code setLongLE} on the buffer itself ran at 40 %. The copies go through
      * the buffer's internal NIO view with absolute bulk transfers: {@code ByteBuf.getBytes} on a
      * pooled direct buffer duplicates a {@code ByteBuffer} per call, which C2 only sometimes
      * optimises away. A buffer of several NIO buffers (a composite) takes {@code getBytes}.
@@ -130,26 +218,33 @@ public final class Rc4 {
             process(buffer.array(), buffer.arrayOffset() + index, length);
             return;
         }
-        byte[] chunk = scratch;
-        if (chunk == null) {
-            chunk = scratch = new byte[SCRATCH_SIZE];
-        }
-        if (buffer.nioBufferCount() == 1) {
-            ByteBuffer memory = buffer.internalNioBuffer(index, length);
-            int base = memory.position();
-            for (int done = 0; done < length; done += SCRATCH_SIZE) {
-                int size = Math.min(length - done, SCRATCH_SIZE);
+        Scratch scratch = SCRATCH.get();
+        byte[] chunk = scratch.chunk;
+        // Widened once for the whole run, not per chunk.
+        int[] wide = length >= WIDEN_THRESHOLD ? widen(scratch) : null;
+        boolean oneNioBuffer = buffer.nioBufferCount() == 1;
+        ByteBuffer memory = oneNioBuffer ? buffer.internalNioBuffer(index, length) : null;
+        int base = oneNioBuffer ? memory.position() : index;
+        for (int done = 0; done < length; done += CHUNK_SIZE) {
+            int size = Math.min(length - done, CHUNK_SIZE);
+            if (oneNioBuffer) {
                 memory.get(base + done, chunk, 0, size);
-                process(chunk, 0, size);
+            } else {
+                buffer.getBytes(base + done, chunk, 0, size);
+            }
+            if (wide != null) {
+                processWide(wide, chunk, 0, size);
+            } else {
+                processCompact(chunk, 0, size);
+            }
+            if (oneNioBuffer) {
                 memory.put(base + done, chunk, 0, size);
+            } else {
+                buffer.setBytes(base + done, chunk, 0, size);
             }
-        } else {
-            for (int done = 0; done < length; done += SCRATCH_SIZE) {
-                int size = Math.min(length - done, SCRATCH_SIZE);
-                buffer.getBytes(index + done, chunk, 0, size);
-                process(chunk, 0, size);
-                buffer.setBytes(index + done, chunk, 0, size);
-            }
+        }
+        if (wide != null) {
+            narrow(wide);
         }
     }
 }

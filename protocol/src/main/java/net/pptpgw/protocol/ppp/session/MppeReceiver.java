@@ -31,7 +31,8 @@ import net.pptpgw.protocol.ppp.mppe.Rc4;
  * to the rest of the packet): a wrong key passes that test with odds of about 1 in 4·10^8. When
  * none does (the packet is not IPv4, is padded, or is too short), it takes the expected key, as
  * Linux does. This runs once per resynchronisation, never
- * per packet, and allocates nothing.
+ * per packet; its scratch is allocated at the first one, so a session that never loses a
+ * packet carries none of it.
  */
 public final class MppeReceiver {
 
@@ -48,23 +49,27 @@ public final class MppeReceiver {
     private static final int COUNTS = MppeHeader.COHERENCY_COUNT_MASK + 1;
     /** Lost flushed packets (answers to Reset-Requests) a resynchronisation can make up for. */
     public static final int MAX_EXTRA_KEY_CHANGES = 8;
+    /** Protocol (two octets at most) and the first four octets of the IPv4 header. */
+    private static final int PROBE_OCTETS = 6;
 
     private final MppeSessionKey key;
-    private final Rc4 rc4 = new Rc4();
-    private final boolean stateless;
+    /** The keystream that runs across packets in stateful mode; null in stateless mode, where none does. */
+    private final Rc4 rc4;
     private int coherencyCount = MppeHeader.COHERENCY_COUNT_MASK;
     private boolean discarding;
-    /** Scratch for trying key changes on resynchronisation, allocated once. */
-    private final MppeSessionKey probeKey;
-    private final Rc4 probeRc4 = new Rc4();
-    /** Protocol (two octets at most) and the first four octets of the IPv4 header. */
-    private final byte[] probe = new byte[6];
+    /** Scratch for trying key changes on resynchronisation: null until the first one (stateful only). */
+    private MppeSessionKey probeKey;
+    private Rc4 probeRc4;
+    private byte[] probe;
 
     public MppeReceiver(byte[] startKey, MppeKeyStrength strength, boolean stateless) {
         this.key = new MppeSessionKey(startKey, strength);
-        this.probeKey = new MppeSessionKey(startKey, strength);
-        this.stateless = stateless;
-        key.keyCipher(rc4);
+        if (stateless) {
+            this.rc4 = null;
+        } else {
+            this.rc4 = new Rc4();
+            key.keyCipher(rc4);
+        }
     }
 
     /** Decrypts {@code buffer[index, index + length)} in place if {@code header} allows it. */
@@ -74,7 +79,7 @@ public final class MppeReceiver {
         }
         int count = MppeHeader.coherencyCount(header);
         boolean flushed = MppeHeader.isFlushed(header);
-        if (stateless) {
+        if (rc4 == null) { // stateless (§8.1)
             int ahead = (count - coherencyCount) & MppeHeader.COHERENCY_COUNT_MASK;
             if (!flushed || ahead == 0 || ahead > COUNTS / 2) {
                 return Result.DROPPED;
@@ -83,36 +88,35 @@ public final class MppeReceiver {
                 key.change();
                 coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
             }
-            key.keyCipher(rc4);
-        } else {
-            if (!discarding) {
-                coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
-                if (count != coherencyCount) {
-                    discarding = true;
-                    return Result.DROPPED_RESET_NEEDED;
-                }
-            } else {
-                if (!flushed) {
-                    return Result.DROPPED;
-                }
-                // One key change for every flag packet missed (§8.2), then the flushed packet's own.
-                while ((count & ~0xFF) != (coherencyCount & ~0xFF)) {
-                    key.change();
-                    coherencyCount = (coherencyCount + 0x100) & MppeHeader.COHERENCY_COUNT_MASK;
-                }
-                discarding = false;
-                coherencyCount = count;
-                for (int changes = keyChangesToResynchronise(buffer, index, length); changes > 0; changes--) {
-                    key.change();
-                }
-                key.keyCipher(rc4);
-                rc4.process(buffer, index, length);
-                return Result.DECRYPTED;
+            key.keyedPacketCipher().process(buffer, index, length);
+            return Result.DECRYPTED;
+        }
+        // Stateful (§8.2).
+        if (!discarding) {
+            coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
+            if (count != coherencyCount) {
+                discarding = true;
+                return Result.DROPPED_RESET_NEEDED;
             }
             if (flushed) {
                 key.change();
                 key.keyCipher(rc4);
             }
+        } else {
+            if (!flushed) {
+                return Result.DROPPED;
+            }
+            // One key change for every flag packet missed (§8.2), then the flushed packet's own.
+            while ((count & ~0xFF) != (coherencyCount & ~0xFF)) {
+                key.change();
+                coherencyCount = (coherencyCount + 0x100) & MppeHeader.COHERENCY_COUNT_MASK;
+            }
+            discarding = false;
+            coherencyCount = count;
+            for (int changes = keyChangesToResynchronise(buffer, index, length); changes > 0; changes--) {
+                key.change();
+            }
+            key.keyCipher(rc4);
         }
         rc4.process(buffer, index, length);
         return Result.DECRYPTED;
@@ -124,9 +128,14 @@ public final class MppeReceiver {
      * octets an IPv4 datagram. See the class comment.
      */
     private int keyChangesToResynchronise(ByteBuf buffer, int index, int length) {
-        int octets = Math.min(length, probe.length);
+        int octets = Math.min(length, PROBE_OCTETS);
         if (octets < 5) {
             return 1;
+        }
+        if (probeKey == null) {
+            probeKey = new MppeSessionKey(key);
+            probeRc4 = new Rc4();
+            probe = new byte[PROBE_OCTETS];
         }
         probeKey.copyFrom(key);
         for (int changes = 1; changes <= 1 + MAX_EXTRA_KEY_CHANGES; changes++) {

@@ -19,16 +19,20 @@ import net.pptpgw.protocol.ppp.mppe.Rc4;
 public final class MppeTransmitter {
 
     private final MppeSessionKey key;
-    private final Rc4 rc4 = new Rc4();
-    private final boolean stateless;
+    /** The keystream that runs across packets in stateful mode; null in stateless mode, where none does. */
+    private final Rc4 rc4;
     /** The count of the last packet sent; the first packet carries 0. */
     private int coherencyCount = MppeHeader.COHERENCY_COUNT_MASK;
     private boolean flushRequested;
 
     public MppeTransmitter(byte[] startKey, MppeKeyStrength strength, boolean stateless) {
         this.key = new MppeSessionKey(startKey, strength);
-        this.stateless = stateless;
-        key.keyCipher(rc4);
+        if (stateless) {
+            this.rc4 = null;
+        } else {
+            this.rc4 = new Rc4();
+            key.keyCipher(rc4);
+        }
     }
 
     /**
@@ -37,8 +41,13 @@ public final class MppeTransmitter {
      */
     public int encrypt(ByteBuf buffer, int index, int length) {
         coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
+        if (rc4 == null) { // stateless: a new key for every packet
+            key.change();
+            key.keyedPacketCipher().process(buffer, index, length);
+            return MppeHeader.ENCRYPTED | MppeHeader.FLUSHED | coherencyCount;
+        }
         int flags = MppeHeader.ENCRYPTED;
-        if (stateless || (coherencyCount & 0xFF) == 0xFF || flushRequested) {
+        if ((coherencyCount & 0xFF) == 0xFF || flushRequested) {
             key.change();
             key.keyCipher(rc4);
             flags |= MppeHeader.FLUSHED;

@@ -77,7 +77,8 @@ public final class PppSession {
     private final RandomGenerator random;
     private final ByteBufAllocator allocator;
     private final PppHeader header = new PppHeader();
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    /** Rarely more than a couple of entries; sized small because every session keeps it (issue 5). */
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>(4);
     private boolean dispatching;
 
     private Phase phase = Phase.DEAD;

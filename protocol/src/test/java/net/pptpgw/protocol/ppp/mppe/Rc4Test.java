@@ -38,7 +38,11 @@ class Rc4Test {
         assertThat(Arrays.copyOfRange(zeros, offset, offset + 16)).isEqualTo(hex(expected));
     }
 
-    /** Random keys and data, processed in random pieces, equal the JDK's ARCFOUR. */
+    /**
+     * Random keys and data, processed in random pieces, equal the JDK's ARCFOUR. Pieces are short
+     * (the PRGA over the {@code byte[]} state) and long (over the state widened to ints), mixed
+     * within one keystream so each path picks up where the other left off.
+     */
     @Test
     void equalsJceArcfourOnRandomData() throws Exception {
         SplittableRandom random = new SplittableRandom(6229);
@@ -52,7 +56,8 @@ class Rc4Test {
             Rc4 rc4 = new Rc4(key);
             byte[] actual = data.clone();
             for (int done = 0; done < actual.length; ) {
-                int piece = Math.min(actual.length - done, random.nextInt(40));
+                int piece = Math.min(actual.length - done,
+                        random.nextBoolean() ? random.nextInt(40) : random.nextInt(2 * Rc4.WIDEN_THRESHOLD));
                 rc4.process(actual, done, piece);
                 done += piece;
             }
@@ -105,6 +110,41 @@ class Rc4Test {
         }
     }
 
+    /**
+     * A direct buffer goes through the thread's copy chunk: runs longer than the chunk, shorter
+     * and longer than the widening threshold, alternating with array runs of the same keystream.
+     */
+    @Test
+    void directBufferRunsOfEveryLengthContinueTheKeystream() throws Exception {
+        SplittableRandom random = new SplittableRandom(3078);
+        for (int round = 0; round < 200; round++) {
+            byte[] key = bytes(random, 16);
+            byte[] data = bytes(random, 12_000);
+            Cipher jce = Cipher.getInstance("ARCFOUR");
+            jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ARCFOUR"));
+            byte[] expected = jce.doFinal(data);
+
+            Rc4 rc4 = new Rc4(key);
+            ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data);
+            byte[] actual = data.clone();
+            try {
+                for (int done = 0; done < data.length; ) {
+                    int piece = Math.min(data.length - done, random.nextInt(5_000));
+                    if (random.nextBoolean()) {
+                        rc4.process(direct, done, piece);
+                        direct.getBytes(done, actual, done, piece);
+                    } else {
+                        rc4.process(actual, done, piece);
+                    }
+                    done += piece;
+                }
+            } finally {
+                direct.release();
+            }
+            assertThat(actual).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
     @Test
     void rejectsOutOfRangeArguments() {
         Rc4 rc4 = new Rc4(hex("0102030405"));
@@ -136,11 +176,12 @@ class Rc4Test {
             }
             double perPacket = Allocations.bytesPerRun(20_000, 50_000, () -> {
                 rc4.setKey(key, 0, key.length);
+                rc4.process(packet, 0, 40);
                 rc4.process(packet, 0, packet.length);
                 rc4.process(pooledDirect, 0, 1400);
                 rc4.process(unpooledDirect, 0, 1400);
             });
-            assertThat(perPacket).as("bytes allocated per re-key and three packets").isLessThan(1.0);
+            assertThat(perPacket).as("bytes allocated per re-key and four packets").isLessThan(1.0);
         } finally {
             pooledDirect.release();
             unpooledDirect.release();
