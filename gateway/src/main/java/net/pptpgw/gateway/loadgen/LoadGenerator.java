@@ -136,7 +136,8 @@ public final class LoadGenerator {
 
     /** Runs the whole load in the calling thread's network namespace; returns the report. */
     public LoadReport run() throws Exception {
-        client = new PptpClient(settings.client(), new SimpleMeterRegistry());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        client = new PptpClient(settings.client(), meters);
         try {
             if (settings.stage() == Stage.NETWORK) {
                 client.start(); // GRE only where PPP runs
@@ -151,6 +152,10 @@ public final class LoadGenerator {
                 heldAtEnd = countUp();
             }
             tearDown(begin);
+            // GRE our data plane dropped (e.g. unknown-call: a peer's packet before we knew the call).
+            meters.find("pptp.gre.drops").counters().stream().filter(c -> c.count() > 0)
+                    .forEach(c -> log().printf(Locale.ROOT, "loadgen: GRE dropped %s: %.0f%n",
+                            c.getId().getTag("reason"), c.count()));
             return report(begin, setupEnd, heldAtEnd);
         } finally {
             closeTun();
