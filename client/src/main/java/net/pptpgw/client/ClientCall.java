@@ -67,6 +67,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     private volatile Termination pppEnd;
     private volatile boolean hangingUp;
     private volatile boolean silent;
+    /** The {@link net.pptpgw.client.data.EarlyGreHold} token while the PAC's first GRE may arrive before the data plane knows the call. */
+    private Object earlyGre;
+    private boolean ended;
 
     ClientCall(PptpClient client, PppSessionConfig pppConfig, Listener listener) {
         this.client = client;
@@ -76,6 +79,9 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     void place(PnsControlHandler control) {
         pnsCall = control.placeCall(this);
+        if (pppConfig != null && client.greChannel() != null && !ended) {
+            earlyGre = client.earlyGre().expect(pnsCall.callId());
+        }
     }
 
     public PnsCall pnsCall() {
@@ -145,11 +151,20 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
         if (pppConfig != null) {
             client.registry().add(greCall, this);
             client.dataPlane().callEstablished(greCall);
+            if (earlyGre != null) {
+                client.earlyGre().release(client.greChannel(), call.callId(), earlyGre);
+                earlyGre = null;
+            }
         }
     }
 
     @Override
     public void ended(PnsCall call, CallEnd end) {
+        ended = true;
+        if (earlyGre != null) {
+            client.earlyGre().forget(client.greChannel(), call.callId(), earlyGre);
+            earlyGre = null;
+        }
         if (greCall != null && pppConfig != null) {
             client.registry().remove(greCall);
             // Tells the PPP session its lower layer is gone (if it still runs) and frees the GRE state.

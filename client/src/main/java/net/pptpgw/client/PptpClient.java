@@ -22,6 +22,7 @@ import java.util.random.RandomGenerator;
 import net.pptpgw.client.control.CallIdAllocator;
 import net.pptpgw.client.control.PnsControlHandler;
 import net.pptpgw.client.data.ClientCallRegistry;
+import net.pptpgw.client.data.EarlyGreHold;
 import net.pptpgw.client.data.SourceAddressStamper;
 import net.pptpgw.concentrator.data.GreDataPlane;
 import net.pptpgw.linux.RawGreSocket;
@@ -54,6 +55,7 @@ public final class PptpClient implements AutoCloseable {
     private final ClientCallRegistry registry = new ClientCallRegistry();
     private final GreDataPlane dataPlane;
     private final SourceAddressStamper stamper = new SourceAddressStamper();
+    private final EarlyGreHold earlyGre = new EarlyGreHold();
     /** One generator for every session's challenges and identifiers; thread-safe. */
     private final RandomGenerator random = new SecureRandom();
     private Channel gre;
@@ -72,6 +74,7 @@ public final class PptpClient implements AutoCloseable {
         if (config.stampSourceAddresses()) {
             channel.pipeline().addLast(stamper);
         }
+        channel.pipeline().addLast(earlyGre);
         channel.pipeline().addLast(dataPlane.handler());
         group.register(channel).sync();
         gre = channel;
@@ -130,6 +133,10 @@ public final class PptpClient implements AutoCloseable {
 
     ClientCallRegistry registry() {
         return registry;
+    }
+
+    EarlyGreHold earlyGre() {
+        return earlyGre;
     }
 
     SourceAddressStamper stamper() {

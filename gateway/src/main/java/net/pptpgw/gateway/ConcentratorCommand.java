@@ -1,5 +1,6 @@
 package net.pptpgw.gateway;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -247,6 +248,9 @@ public final class ConcentratorCommand implements Callable<Integer> {
         ConcentratorSettings settings = settings();
         ConcentratorSetup setup = checked(settings, ConcentratorSettings::resolve);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // jvm_memory_used_bytes by area and pool, and jvm_buffer_memory_used_bytes (direct buffers):
+        // what an operator sizes the heap by, and what the heap-per-session benchmark reads.
+        new JvmMemoryMetrics().bindTo(registry);
         stop.arm();
         try {
             // The runtime closes last: Call-Disconnect-Notify and Stop-Control-Connection-Request to every peer.

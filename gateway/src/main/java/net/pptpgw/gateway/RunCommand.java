@@ -1,5 +1,6 @@
 package net.pptpgw.gateway;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -108,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Plan plan = plan();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry); // jvm_memory_used_bytes, as 'concentrator' serves it
         stop.arm();
         try (Services started = start(plan, registry)) {
             services = started;

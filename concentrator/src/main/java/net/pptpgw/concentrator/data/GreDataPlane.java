@@ -13,6 +13,9 @@ import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.pptpgw.concentrator.Ipv4;
@@ -59,6 +62,17 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
     private final GreHeader outgoing = new GreHeader();
     private final Handler handler = new Handler();
     private volatile Channel channel;
+    private volatile ChannelHandlerContext context;
+    /**
+     * GRE for a call whose Outgoing-Call-Reply went out but whose GRE state is still a task away
+     * on this loop (see {@link #callEstablished}): a fast peer starts LCP the moment it reads the
+     * reply, and dropping its first Configure-Request costs the session its restart timer (RFC 1661
+     * §4.6, 3 s). Bounded per call and in all; on the GRE loop only.
+     */
+    private final Map<Integer, ArrayDeque<DatagramPacket>> early = new HashMap<>();
+    private int earlyHeld;
+    static final int EARLY_PER_CALL = 4;
+    static final int EARLY_TOTAL = 1024;
 
     /**
      * @param receiveWindowSize the window our Outgoing-Call-Replies advertise (§2.8)
@@ -124,7 +138,25 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
             sessions[callId] = session;
             sessionCount.incrementAndGet();
             session.start(links);
+            replayEarly(callId);
         });
+    }
+
+    /** Hands on (or, without a session, drops) what arrived for {@code callId} before its GRE state. */
+    private void replayEarly(int callId) {
+        ArrayDeque<DatagramPacket> held = early.remove(callId);
+        if (held == null) {
+            return;
+        }
+        earlyHeld -= held.size();
+        ChannelHandlerContext ctx = context;
+        for (DatagramPacket packet; (packet = held.poll()) != null; ) {
+            if (ctx != null && sessions[callId] != null) {
+                handler.channelRead(ctx, packet);
+            } else {
+                packet.release();
+            }
+        }
     }
 
     @Override
@@ -134,6 +166,9 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
             return;
         }
         gre.eventLoop().execute(() -> {
+            if (sessions[call.callId()] == null) {
+                replayEarly(call.callId()); // never established: drops what waited
+            }
             GreSession session = sessions[call.callId()];
             if (session != null && session.call() == call) {
                 sessions[call.callId()] = null;
@@ -171,6 +206,7 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             channel = ctx.channel();
+            context = ctx;
         }
 
         @Override
@@ -204,6 +240,9 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
             int callId = incoming.callId();
             Call call = calls.find(callId);
             GreSession session = sessions[callId];
+            if (call != null && session == null && holdEarly(callId, packet)) {
+                return;
+            }
             if (call == null || session == null || session.call() != call) {
                 metrics.dropped(GreDropReason.UNKNOWN_CALL);
                 datagram.release();
@@ -227,6 +266,20 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
                         + " (such drops are logged at most once a second, all counted in pptp_gre_drops{reason=\""
                         + GreDropReason.WRONG_SOURCE.reason() + "\"})");
             }
+        }
+
+        /** Keeps a packet of a call whose GRE state is being set up; false when over the bounds. */
+        private boolean holdEarly(int callId, DatagramPacket packet) {
+            if (earlyHeld >= EARLY_TOTAL) {
+                return false;
+            }
+            ArrayDeque<DatagramPacket> held = early.computeIfAbsent(callId, id -> new ArrayDeque<>(EARLY_PER_CALL));
+            if (held.size() >= EARLY_PER_CALL) {
+                return false;
+            }
+            held.add(packet);
+            earlyHeld++;
+            return true;
         }
 
         @Override

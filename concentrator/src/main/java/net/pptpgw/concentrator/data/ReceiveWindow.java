@@ -57,9 +57,16 @@ public final class ReceiveWindow {
     private final int windowSize;
     private final int reorderCapacity;
     private final long reorderTimeoutNanos;
-    private final ByteBuf[] held;
-    private final long[] heldSequence;
-    private final long[] heldSince;
+    /** Slots of the reorder buffer: {@code max(reorderCapacity, 1)}. */
+    private final int slots;
+    /**
+     * The reorder buffer, allocated at the first packet that has to wait (a session's first
+     * reordering or loss), not before: most sessions are idle or in order, and at 16 slots the
+     * three arrays are 368 bytes of a network-up session's ~4 KiB.
+     */
+    private ByteBuf[] held;
+    private long[] heldSequence;
+    private long[] heldSince;
     private int heldCount;
     /** 2^32-1 before anything arrived, so that 0 is the next expected number. */
     private long lastDelivered = SequenceNumbers.MASK;
@@ -87,9 +94,7 @@ public final class ReceiveWindow {
         this.windowSize = windowSize;
         this.reorderCapacity = reorderCapacity;
         this.reorderTimeoutNanos = reorderTimeoutNanos;
-        this.held = new ByteBuf[Math.max(reorderCapacity, 1)];
-        this.heldSequence = new long[held.length];
-        this.heldSince = new long[held.length];
+        this.slots = Math.max(reorderCapacity, 1);
     }
 
     /** Expecting {@code firstSequence} instead of 0: for tests of the 2^32 wrap. */
@@ -125,6 +130,11 @@ public final class ReceiveWindow {
             releaseAllHeld(sink);
             advance(sequence, frame, false, sink);
             return Verdict.DELIVERED;
+        }
+        if (held == null) {
+            held = new ByteBuf[slots];
+            heldSequence = new long[slots];
+            heldSince = new long[slots];
         }
         int slot = slot(sequence);
         if (held[slot] != null) {
@@ -179,7 +189,7 @@ public final class ReceiveWindow {
 
     /** Releases every held packet, undelivered: the call is gone. */
     public void close() {
-        for (int i = 0; i < held.length; i++) {
+        for (int i = 0; held != null && i < held.length; i++) {
             if (held[i] != null) {
                 held[i].release();
                 held[i] = null;
@@ -253,6 +263,6 @@ public final class ReceiveWindow {
     }
 
     private int slot(long sequence) {
-        return (int) (sequence % held.length);
+        return (int) (sequence % slots);
     }
 }

@@ -156,6 +156,45 @@ class ChapSecretsTest {
         assertThat(entry).isEqualTo(new Entry(client, server, secret, List.of(subnet("10.0.0.9", 32)), List.of(), 1));
     }
 
+    /**
+     * The indexed lookup picks what pppd's one pass over the file does (exact client beats exact
+     * server beats wildcards; the first of equals wins), on files of repeated and wildcard names.
+     */
+    @Property(tries = 1000)
+    void indexedLookupAgreesWithAScanOfTheFile(@ForAll("entryLines") List<String> lines,
+            @ForAll("name") String client, @ForAll("name") String server) throws Exception {
+        ChapSecrets secrets = ChapSecrets.parse("f", String.join("", lines));
+        Entry expected = null;
+        int expectedScore = -1;
+        for (Entry entry : secrets.entries()) {
+            boolean clientWild = entry.client().equals("*");
+            boolean serverWild = entry.server().equals("*");
+            if (!clientWild && !entry.client().equals(client) || !serverWild && !entry.server().equals(server)) {
+                continue;
+            }
+            int score = (clientWild ? 0 : 2) + (serverWild ? 0 : 1);
+            if (score > expectedScore) {
+                expected = entry;
+                expectedScore = score;
+            }
+        }
+        assertThat(secrets.lookup(client, server)).isEqualTo(java.util.Optional.ofNullable(expected));
+    }
+
+    @Provide
+    Arbitrary<List<String>> entryLines() {
+        return Arbitraries.integers().between(0, 1_000_000)
+                .flatMap(n -> Arbitraries.of("alice", "bob", "*").list().ofSize(2)
+                        .map(names -> names.get(0) + " " + (names.get(1).equals("bob") ? "pptpd" : names.get(1))
+                                + " secret" + n + "\n"))
+                .list().ofMaxSize(12);
+    }
+
+    @Provide
+    Arbitrary<String> name() {
+        return Arbitraries.of("alice", "bob", "carol", "*", "pptpd", "vpn");
+    }
+
     @Provide
     Arbitrary<String> field() {
         return Arbitraries.strings().withCharRange(' ', '~').withChars('\t', '\u00e9').ofMinLength(1).ofMaxLength(12);

@@ -354,6 +354,40 @@ class GreDataPlaneTest {
     }
 
     @Test
+    void greThatArrivesBeforeItsCallsGreStateWaitsForItInsteadOfBeingDropped() {
+        // The reply went out and the peer answered at once, before the task that makes the
+        // call's GRE state ran (EmbeddedChannel runs tasks on every write, so the task is queued after).
+        Call call = ((CallTable.Allocated) calls.allocate(id -> new Call(id, PEER_CALL_ID, address(PEER), control, 1,
+                PEER_WINDOW, 0, 10_000_000, 0))).call();
+        receive(PEER, call.callId(), 0L, null, "ff03c021010100040000");
+        receive(PEER, call.callId(), 1L, null, "ff03c02101");
+        assertThat(received).isEmpty();
+        plane.callEstablished(call);
+        gre.runPendingTasks();
+        assertThat(received).containsExactly("ff03c021010100040000", "ff03c02101");
+        assertThat(counter("pptp.gre.drops", "reason", "unknown-call")).isZero();
+
+        // Bounded per call: beyond EARLY_PER_CALL a waiting call's packets are dropped as before.
+        Call second = ((CallTable.Allocated) calls.allocate(id -> new Call(id, PEER_CALL_ID + 1, address(PEER),
+                control, 1, PEER_WINDOW, 0, 10_000_000, 0))).call();
+        List<ByteBuf> early = new ArrayList<>();
+        for (int i = 0; i < GreDataPlane.EARLY_PER_CALL + 2; i++) {
+            ByteBuf datagram = Unpooled.wrappedBuffer(Packets.ipv4Gre(PEER, US,
+                    Packets.enhancedGre(second.callId(), (long) i, null, new byte[] {1})));
+            early.add(datagram);
+            gre.writeInbound(new DatagramPacket(datagram, new InetSocketAddress(address(US), 0)));
+        }
+        assertThat(counter("pptp.gre.drops", "reason", "unknown-call")).isEqualTo(2);
+        // Cleared before its GRE state was made: what waited is released, nothing delivered.
+        calls.release(second);
+        plane.callCleared(second, CallClearCause.CONNECTION_LOST);
+        gre.runPendingTasks();
+        assertThat(early).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(received).hasSize(2);
+        clear(call, CallClearCause.CALL_CLEAR_REQUEST);
+    }
+
+    @Test
     void aCallClearedBeforeItsGreStateWasMadeGetsNone() {
         Call call = ((CallTable.Allocated) calls.allocate(id -> new Call(id, PEER_CALL_ID, address(PEER), control, 1,
                 PEER_WINDOW, 0, 10_000_000, 0))).call();

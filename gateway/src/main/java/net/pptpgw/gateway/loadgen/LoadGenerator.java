@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -26,6 +28,9 @@ import net.pptpgw.client.control.CallEnd;
 import net.pptpgw.client.control.ControlEnd;
 import net.pptpgw.client.control.PnsControlHandler;
 import net.pptpgw.concentrator.data.GreConfig;
+import net.pptpgw.linux.IpCommand;
+import net.pptpgw.linux.TunDevice;
+import net.pptpgw.linux.TunQueue;
 import net.pptpgw.protocol.gre.GreHeader;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
@@ -63,10 +68,26 @@ public final class LoadGenerator {
      * @param sources local addresses for the control connections, round-robin; null: the route's
      * @param trafficPps ICMP Echo Requests per second per session to the server's tunnel address, 0 for none
      * @param progress where a progress line goes every {@code progressInterval}; null for none
+     * @param tun name (or pattern, {@code %d}) of a TUN interface that carries session 0's IP: the
+     *     kernel of this namespace can then route through that tunnel (e.g. iperf3); null for none
      */
     public record Settings(InetSocketAddress server, int sessions, double rate, Duration hold, Duration timeout,
             IntFunction<PppSessionConfig> ppp, SourceRange sources, int callsPerConnection, int trafficPps,
-            Stage stage, Duration progressInterval, PrintStream progress, ClientConfig client) {
+            Stage stage, Duration progressInterval, PrintStream progress, ClientConfig client, String tun) {
+
+        /** The same settings for {@code count} sessions, with no hold and no TUN (a warm-up run). */
+        public Settings withSessions(int count) {
+            return new Settings(server, count, rate, Duration.ZERO, timeout, ppp, sources, callsPerConnection,
+                    trafficPps, stage, progressInterval, progress, client, null);
+        }
+
+        /** Without a TUN. */
+        public Settings(InetSocketAddress server, int sessions, double rate, Duration hold, Duration timeout,
+                IntFunction<PppSessionConfig> ppp, SourceRange sources, int callsPerConnection, int trafficPps,
+                Stage stage, Duration progressInterval, PrintStream progress, ClientConfig client) {
+            this(server, sessions, rate, hold, timeout, ppp, sources, callsPerConnection, trafficPps, stage,
+                    progressInterval, progress, client, null);
+        }
 
         public Settings {
             Objects.requireNonNull(server, "server");
@@ -75,6 +96,9 @@ public final class LoadGenerator {
             Objects.requireNonNull(client, "client");
             if (sessions < 1 || !(rate > 0) || callsPerConnection < 1 || trafficPps < 0) {
                 throw new IllegalArgumentException("need sessions >= 1, rate > 0, callsPerConnection >= 1, traffic >= 0");
+            }
+            if (tun != null && stage != Stage.NETWORK) {
+                throw new IllegalArgumentException("a TUN needs the network stage");
             }
         }
     }
@@ -93,6 +117,9 @@ public final class LoadGenerator {
     private final LongAdder echoSent = new LongAdder();
     private final LongAdder echoReceived = new LongAdder();
     private PptpClient client;
+    /** Session 0's TUN when {@code settings.tun()} is set; opened and closed on the GRE loop. */
+    private volatile TunDevice tunDevice;
+    private volatile TunQueue tunQueue;
     private int attempted;
     private int up;
     private int failed;
@@ -109,7 +136,8 @@ public final class LoadGenerator {
 
     /** Runs the whole load in the calling thread's network namespace; returns the report. */
     public LoadReport run() throws Exception {
-        client = new PptpClient(settings.client(), new SimpleMeterRegistry());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        client = new PptpClient(settings.client(), meters);
         try {
             if (settings.stage() == Stage.NETWORK) {
                 client.start(); // GRE only where PPP runs
@@ -124,9 +152,27 @@ public final class LoadGenerator {
                 heldAtEnd = countUp();
             }
             tearDown(begin);
+            // GRE our data plane dropped (e.g. unknown-call: a peer's packet before we knew the call).
+            meters.find("pptp.gre.drops").counters().stream().filter(c -> c.count() > 0)
+                    .forEach(c -> log().printf(Locale.ROOT, "loadgen: GRE dropped %s: %.0f%n",
+                            c.getId().getTag("reason"), c.count()));
             return report(begin, setupEnd, heldAtEnd);
         } finally {
+            closeTun();
             client.close();
+        }
+    }
+
+    private PrintStream log() {
+        return settings.progress() != null ? settings.progress() : System.err;
+    }
+
+    private void closeTun() {
+        TunDevice device = tunDevice;
+        tunDevice = null;
+        tunQueue = null;
+        if (device != null) {
+            device.close();
         }
     }
 
@@ -484,10 +530,46 @@ public final class LoadGenerator {
             if (settings.trafficPps() > 0 && ipcp.peerAddress().isPresent()) {
                 startTraffic(call, ipcp.localAddress(), ipcp.peerAddress().get());
             }
+            if (settings.tun() != null && index == 0) {
+                openTun(call, ipcp, mppe);
+            }
+        }
+
+        /**
+         * Bridges this session's IP to a TUN of its own, as {@code pptp-gateway ppp} does for one
+         * link: packets the kernel routes to the TUN go into the tunnel, packets from the tunnel
+         * to the kernel. Read and written on the GRE loop, where the session lives.
+         */
+        private void openTun(ClientCall call, IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
+            try {
+                TunDevice device = TunDevice.open(settings.tun());
+                tunDevice = device;
+                String peer = ipcp.peerAddress().orElseThrow().getHostAddress();
+                IpCommand ip = IpCommand.inCallerNamespace();
+                ip.addPeerAddress(device.name(), ipcp.localAddress().getHostAddress(), peer + "/32");
+                int mtu = call.ppp().engine().lcpAgreement().orElseThrow().peerMru() - (mppe.isPresent() ? 4 : 0);
+                ip.setMtu(device.name(), mtu);
+                ip.linkUp(device.name());
+                TunQueue queue = device.queue(0);
+                int headroom = PppSession.DATA_HEADROOM + GreHeader.MAX_LENGTH + 20;
+                queue.register((IoEventLoop) call.ppp().link().eventLoop(),
+                        TunQueue.Options.defaults().withHeadroom(headroom), (q, packet) -> call.sendIp(packet));
+                tunQueue = queue;
+                log().printf(Locale.ROOT, "loadgen: TUN %s up: %s peer %s mtu %d%n", device.name(),
+                        ipcp.localAddress().getHostAddress(), peer, mtu);
+            } catch (IOException | RuntimeException e) {
+                log().printf(Locale.ROOT, "loadgen: TUN setup failed: %s%n", e);
+                closeTun();
+            }
         }
 
         @Override
         public void ipPacketReceived(ClientCall call, ByteBuf packet) {
+            TunQueue queue = index == 0 ? tunQueue : null;
+            if (queue != null) {
+                queue.writeAndFlush(packet);
+                return;
+            }
             try {
                 if (IcmpEcho.isReply(packet, index & 0xFFFF)) {
                     echoReceived.increment();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
@@ -114,12 +115,28 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "Progress line interval on standard error (default ${DEFAULT-VALUE}).")
     Duration progress;
 
+    @Option(names = "--tun", paramLabel = "NAME",
+            description = "Bridge session 0's IP to a TUN interface of this name (or pattern, e.g. lg%%d) with the "
+                    + "server's tunnel address as its peer, so the kernel can route through the tunnel (e.g. "
+                    + "iperf3 through one tunnel). Needs CAP_NET_ADMIN.")
+    String tun;
+
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "N",
+            description = "First open and tear down N sessions at the same rate, unreported (but for a line on standard "
+                    + "error), so that the measured run finds this JVM's code compiled (default none).")
+    int warmup;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         LoadGenerator.Settings settings = settings();
+        if (warmup > 0) {
+            LoadReport warm = new LoadGenerator(settings.withSessions(warmup)).run();
+            System.err.printf(Locale.ROOT, "loadgen warm-up: %d of %d sessions up at %.1f/s, %d failed%n",
+                    warm.established(), warm.requested(), warm.achievedRate(), warm.failed());
+        }
         LoadReport report = new LoadGenerator(settings).run();
         PrintStream out = System.out;
         out.print(json ? JsonWriter.write(report, true) + System.lineSeparator() : report.text());
@@ -145,7 +162,7 @@ public final class LoadgenCommand implements Callable<Integer> {
                 .withIoThreads(threads);
         return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp,
                 source == null ? null : SourceRange.parse(source), callsPerConnection, traffic, stage,
-                progress.isZero() ? null : progress, System.err, client);
+                progress.isZero() ? null : progress, System.err, client, tun);
     }
 
     private PppSessionConfig pppConfig(String password) {
