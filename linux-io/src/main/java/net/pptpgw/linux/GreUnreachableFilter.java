@@ -1,8 +1,6 @@
 package net.pptpgw.linux;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,20 +43,20 @@ public final class GreUnreachableFilter {
 
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes \\d+");
 
-    private final String namespace;
+    private final NftCommand nft;
 
-    private GreUnreachableFilter(String namespace) {
-        this.namespace = namespace;
+    private GreUnreachableFilter(NftCommand nft) {
+        this.nft = nft;
     }
 
     /** The filter in the network namespace of the calling thread. */
     public static GreUnreachableFilter inCallerNamespace() {
-        return new GreUnreachableFilter(null);
+        return new GreUnreachableFilter(NftCommand.inCallerNamespace());
     }
 
     /** The filter in the named network namespace ({@code ip netns exec NAME nft ...}). */
     public static GreUnreachableFilter inNamespace(String name) {
-        return new GreUnreachableFilter(name);
+        return new GreUnreachableFilter(NftCommand.inNamespace(name));
     }
 
     /** The nftables script {@link #install} loads; it replaces an earlier copy atomically. */
@@ -68,32 +66,22 @@ public final class GreUnreachableFilter {
 
     /** Installs (or replaces) the rule. */
     public void install() throws IOException {
-        Commands.run(nft("-f", "-"), RULESET);
+        nft.apply(RULESET);
     }
 
     /** Removes the rule's table; does nothing if it is not there. */
     public void remove() throws IOException {
         // "table" first makes "delete" succeed whether or not the table exists.
-        Commands.run(nft("-f", "-"), "table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
+        nft.apply("table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
     }
 
     /** ICMP packets the rule has dropped since it was installed. */
     public long droppedPackets() throws IOException {
-        String listing = Commands.run(nft("list", "table", "ip", TABLE), null);
+        String listing = nft.listTable("ip", TABLE);
         Matcher counter = COUNTER.matcher(listing);
         if (!counter.find()) {
             throw new IOException("no counter in `nft list table ip " + TABLE + "`: " + listing);
         }
         return Long.parseLong(counter.group(1));
-    }
-
-    private List<String> nft(String... arguments) {
-        List<String> command = new ArrayList<>();
-        if (namespace != null) {
-            command.addAll(List.of("ip", "netns", "exec", namespace));
-        }
-        command.add("nft");
-        command.addAll(List.of(arguments));
-        return command;
     }
 }
