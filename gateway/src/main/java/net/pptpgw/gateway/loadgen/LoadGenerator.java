@@ -108,7 +108,10 @@ public final class LoadGenerator {
 
     /** Authentication failure as the PPP engine names it (AuthContext.AUTHENTICATION_FAILED). */
     static final String AUTHENTICATION_FAILED = "authentication-failed";
-    /** A session this slow waited for a timer, not for CPU (see {@link #logSlowSessions}). */
+    /**
+     * A session this slow waited for a timer or in a long CPU queue (a cold JVM); its longest step
+     * tells which (see {@link #logSlowSessions}).
+     */
     private static final long SLOW_NANOS = 1_000_000_000L;
 
     private final Settings settings;
