@@ -69,7 +69,6 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     private volatile boolean silent;
     /** The {@link net.pptpgw.client.data.EarlyGreHold} token while the PAC's first GRE may arrive before the data plane knows the call. */
     private Object earlyGre;
-    private boolean ended;
 
     ClientCall(PptpClient client, PppSessionConfig pppConfig, Listener listener) {
         this.client = client;
@@ -79,9 +78,6 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     void place(PnsControlHandler control) {
         pnsCall = control.placeCall(this);
-        if (pppConfig != null && client.greChannel() != null && !ended) {
-            earlyGre = client.earlyGre().expect(pnsCall.callId());
-        }
     }
 
     public PnsCall pnsCall() {
@@ -135,6 +131,17 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
     // ---- the control connection ----
 
     @Override
+    public void placing(PnsCall call) {
+        // Before the Outgoing-Call-Request leaves, not after placeCall returns: the PAC's reply and
+        // its first LCP Configure-Request can be on the wire, and that GRE read on the GRE loop,
+        // while this thread is still between the write and the return (descheduled, say). Dropped
+        // as unknown-call, the Configure-Request costs the session the PAC's restart timer (3 s).
+        if (pppConfig != null && client.greChannel() != null) {
+            earlyGre = client.earlyGre().expect(call.callId());
+        }
+    }
+
+    @Override
     public void connected(PnsCall call, OutgoingCallReply reply) {
         var control = call.control().context().channel();
         var server = (InetSocketAddress) control.remoteAddress();
@@ -160,7 +167,6 @@ public final class ClientCall implements PnsCall.Listener, PppLinkFactory, PppCl
 
     @Override
     public void ended(PnsCall call, CallEnd end) {
-        ended = true;
         if (earlyGre != null) {
             client.earlyGre().forget(client.greChannel(), call.callId(), earlyGre);
             earlyGre = null;

@@ -14,6 +14,15 @@ public final class PnsCall {
     /** Told about the call, on the control connection's event loop. Must not block. */
     public interface Listener {
 
+        /**
+         * The call has its call ID and its Outgoing-Call-Request is about to go out (§2.7). The
+         * PAC may send GRE keyed with {@link #callId()} (§4.1) the moment it has replied, and that
+         * GRE is read on the GRE socket's event loop, not this one: whatever must be ready for it
+         * is made ready here, because once the request is written even the rest of
+         * {@link PnsControlHandler#placeCall} can come too late.
+         */
+        default void placing(PnsCall call) {}
+
         /** The Outgoing-Call-Reply said Connected; GRE may flow with {@link #peerCallId()} in its key. */
         void connected(PnsCall call, OutgoingCallReply reply);
 

@@ -159,6 +159,7 @@ public final class PnsControlHandler extends ChannelInboundHandlerAdapter {
             return call;
         }
         calls.put(callId, call);
+        callListener.placing(call);
         send(new OutgoingCallRequest(callId, serial, 300, config.maximumBps(), BearerType.ANY, FramingType.ANY,
                 config.receiveWindowSize(), 0, 0, "", ""));
         call.timer = schedule(() -> endCall(call, CallEnd.of(CallEnd.REPLY_TIMEOUT,

@@ -114,6 +114,30 @@ class PnsControlHandlerTest {
     }
 
     @Test
+    void theListenerHasTheCallIdBeforeTheOutgoingCallRequestLeaves() {
+        // The PAC may answer and start LCP over GRE (read on another event loop) while placeCall
+        // has not returned yet; what waits for that GRE must be set up before the request is written.
+        establish();
+        List<Object> outboundWhenPlacing = new ArrayList<>();
+        PnsCall call = handler.placeCall(new PnsCall.Listener() {
+            @Override
+            public void placing(PnsCall placed) {
+                events.add("placing " + placed.callId());
+                outboundWhenPlacing.addAll(channel.outboundMessages());
+            }
+
+            @Override
+            public void connected(PnsCall placed, OutgoingCallReply reply) {}
+
+            @Override
+            public void ended(PnsCall placed, CallEnd end) {}
+        });
+        assertThat(events).containsExactly("started", "placing " + call.callId());
+        assertThat(outboundWhenPlacing).as("nothing written before the listener was told").isEmpty();
+        assertThat(sent()).startsWith("00a8" + "0001" + COOKIE + "0007"); // then the Outgoing-Call-Request
+    }
+
+    @Test
     void answersEchoRequest() {
         establish();
         receive(new EchoRequest(0xCAFEBABEL));

@@ -35,6 +35,7 @@ import net.pptpgw.protocol.gre.GreHeader;
 import net.pptpgw.protocol.ppp.fsm.IpcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.pptp.OutgoingCallReply;
@@ -107,6 +108,11 @@ public final class LoadGenerator {
 
     /** Authentication failure as the PPP engine names it (AuthContext.AUTHENTICATION_FAILED). */
     static final String AUTHENTICATION_FAILED = "authentication-failed";
+    /**
+     * A session this slow waited for a timer or in a long CPU queue (a cold JVM); its longest step
+     * tells which (see {@link #logSlowSessions}).
+     */
+    private static final long SLOW_NANOS = 1_000_000_000L;
 
     private final Settings settings;
     private final Object lock = new Object();
@@ -146,20 +152,61 @@ public final class LoadGenerator {
             open(begin);
             awaitSettled(begin);
             long setupEnd = System.nanoTime();
+            Map<String, Double> dropsAtSetup = greDrops(meters);
+            logDrops("during setup", dropsAtSetup);
+            logSlowSessions();
             hold(begin);
             int heldAtEnd;
             synchronized (lock) {
                 heldAtEnd = countUp();
             }
             tearDown(begin);
-            // GRE our data plane dropped (e.g. unknown-call: a peer's packet before we knew the call).
-            meters.find("pptp.gre.drops").counters().stream().filter(c -> c.count() > 0)
-                    .forEach(c -> log().printf(Locale.ROOT, "loadgen: GRE dropped %s: %.0f%n",
-                            c.getId().getTag("reason"), c.count()));
+            Map<String, Double> dropsAfterSetup = greDrops(meters);
+            dropsAtSetup.forEach((reason, count) -> dropsAfterSetup.merge(reason, -count, Double::sum));
+            logDrops("while held and in teardown", dropsAfterSetup);
             return report(begin, setupEnd, heldAtEnd);
         } finally {
             closeTun();
             client.close();
+        }
+    }
+
+    /**
+     * GRE our data plane dropped so far, by reason. During setup an unknown-call drop is a PAC's
+     * packet for a call we did not know yet and costs that session a restart timer; in teardown it
+     * is usually a PAC's last ack for a call we have just cleared, harmless.
+     */
+    private static Map<String, Double> greDrops(SimpleMeterRegistry meters) {
+        Map<String, Double> drops = new TreeMap<>();
+        meters.find("pptp.gre.drops").counters().forEach(c -> drops.merge(c.getId().getTag("reason"), c.count(),
+                Double::sum));
+        return drops;
+    }
+
+    private void logDrops(String when, Map<String, Double> drops) {
+        drops.forEach((reason, count) -> {
+            if (count > 0) {
+                log().printf(Locale.ROOT, "loadgen: GRE dropped %s %s: %.0f%n", when, reason, count);
+            }
+        });
+    }
+
+    /**
+     * Sessions up in {@link #SLOW_NANOS} or more, by the step they spent longest in: a PPP
+     * restart timer (RFC 1661 §4.6, 3 s) shows as one step of ~3 s, and the step names the packet
+     * that was lost (e.g. ESTABLISH: an LCP Configure-Request or its Ack).
+     */
+    private void logSlowSessions() {
+        Map<String, Integer> slowest = new TreeMap<>();
+        synchronized (lock) {
+            for (Session session : sessions) {
+                if (session != null && session.upNanos - session.startNanos >= SLOW_NANOS) {
+                    slowest.merge(session.longestStep, 1, Integer::sum);
+                }
+            }
+        }
+        if (!slowest.isEmpty()) {
+            log().printf(Locale.ROOT, "loadgen: sessions up in 1 s or more, by their longest step: %s%n", slowest);
         }
     }
 
@@ -353,6 +400,7 @@ public final class LoadGenerator {
                 live++;
                 session.status = Status.SETTING_UP;
                 session.startNanos = System.nanoTime();
+                session.stepStartNanos = session.startNanos;
                 started = control;
                 if (closed) {
                     session.fail("control-closed");
@@ -481,6 +529,13 @@ public final class LoadGenerator {
         volatile boolean ended;
         long startNanos;
         long upNanos;
+        /**
+         * The setup step that took longest so far (named by where it ended: "call" for the
+         * Outgoing-Call-Reply, a PPP phase for entering it, "up"), its length, and when the last step ended.
+         */
+        String longestStep = "none";
+        long longestStepNanos;
+        long stepStartNanos;
         volatile ClientCall call;
         ScheduledFuture<?> timeout;
         volatile ScheduledFuture<?> traffic;
@@ -513,10 +568,18 @@ public final class LoadGenerator {
 
         @Override
         public void callConnected(ClientCall call, OutgoingCallReply reply) {
-            if (settings.stage() == Stage.CALL) {
-                synchronized (lock) {
+            synchronized (lock) {
+                stepEnded("call");
+                if (settings.stage() == Stage.CALL) {
                     reachedUp();
                 }
+            }
+        }
+
+        @Override
+        public void pppPhaseEntered(ClientCall call, Phase phase) {
+            synchronized (lock) {
+                stepEnded(phase.name());
             }
         }
 
@@ -637,10 +700,24 @@ public final class LoadGenerator {
 
         // ---- under lock ----
 
+        /** The setup step that ends now was called {@code name}. */
+        void stepEnded(String name) {
+            if (status != Status.SETTING_UP) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - stepStartNanos > longestStepNanos) {
+                longestStepNanos = now - stepStartNanos;
+                longestStep = name;
+            }
+            stepStartNanos = now;
+        }
+
         void reachedUp() {
             if (status != Status.SETTING_UP) {
                 return;
             }
+            stepEnded("up");
             status = Status.UP;
             upNanos = System.nanoTime();
             lastUpNanos = Math.max(lastUpNanos, upNanos);
