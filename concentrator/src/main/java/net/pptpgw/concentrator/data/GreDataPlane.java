@@ -254,6 +254,11 @@ public final class GreDataPlane implements CallListener, AutoCloseable {
                 datagram.release();
                 return;
             }
+            if (session.localAddress() != 0 && Ipv4Header.destination(datagram) != session.localAddress()) {
+                metrics.dropped(GreDropReason.WRONG_DESTINATION);
+                datagram.release();
+                return;
+            }
             session.received(incoming, datagram);
         }
 

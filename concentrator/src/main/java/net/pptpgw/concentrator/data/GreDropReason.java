@@ -11,6 +11,12 @@ public enum GreDropReason {
     UNKNOWN_CALL("unknown-call"),
     /** The call exists but the packet does not come from its peer's address. */
     WRONG_SOURCE("wrong-source"),
+    /**
+     * The call exists but the packet is addressed to another of this host's addresses than its
+     * control connection: another PPTP endpoint's call that happens to use the same call ID (an
+     * unbound raw socket sees every GRE packet the host receives).
+     */
+    WRONG_DESTINATION("wrong-destination"),
     /** A sequence number already delivered or already held (RFC 2637 §4.3). */
     DUPLICATE("duplicate"),
     /** A sequence number at or before the last delivered one, not known as delivered. */

@@ -27,6 +27,8 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
 
     private final Call call;
     private final int peerAddress;
+    /** Our address as the peer reached it on the control connection; 0 when unknown (no check). */
+    private final int localAddress;
     private final InetSocketAddress peerSocketAddress;
     private final Channel channel;
     private final GreHeader outgoing;
@@ -52,6 +54,10 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
         }
         this.peerAddress = Ipv4Header.toInt(peer);
         this.peerSocketAddress = new InetSocketAddress(call.peerAddress(), 0);
+        // GRE goes between the same two addresses as the control connection (RFC 2637 §4).
+        this.localAddress = call.controlChannel() != null
+                && call.controlChannel().localAddress() instanceof InetSocketAddress local
+                && local.getAddress() instanceof Inet4Address ours ? Ipv4Header.toInt(ours) : 0;
         this.channel = channel;
         this.outgoing = outgoing;
         this.metrics = metrics;
@@ -69,6 +75,11 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
     /** The peer's address in network order, as {@link Ipv4Header#source} gives it. */
     int peerAddress() {
         return peerAddress;
+    }
+
+    /** Our end's address in network order, as {@link Ipv4Header#destination} gives it; 0 when unknown. */
+    int localAddress() {
+        return localAddress;
     }
 
     /**

@@ -11,6 +11,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -287,6 +288,38 @@ class GreDataPlaneTest {
         GreHeader header = new GreHeader();
         assertThat(payload(sent(header), header)).isEqualTo("02");
         assertThat(header.sequence()).as("the dropped frame used no sequence number").isZero();
+    }
+
+    @Test
+    void aPacketForTheCallIdAddressedToAnotherOfOurAddressesIsDropped() {
+        // An unbound raw socket (the client library's) sees every GRE the host receives: another
+        // PPTP endpoint on this host may use the same call ID with the same server.
+        EmbeddedChannel reachedOnUs = new EmbeddedChannel() {
+            @Override
+            protected SocketAddress localAddress0() {
+                return new InetSocketAddress(address(US), 1723);
+            }
+        };
+        Call call = ((CallTable.Allocated) calls.allocate(id -> new Call(id, PEER_CALL_ID, address(PEER), reachedOnUs,
+                1, PEER_WINDOW, 0, 10_000_000, 0))).call();
+        plane.callEstablished(call);
+        gre.runPendingTasks();
+        byte[] otherOfOurs = Packets.address(192, 0, 2, 2);
+        byte[] ip = Packets.ipv4Gre(PEER, otherOfOurs, Packets.enhancedGre(call.callId(), 0L, null,
+                HexFormat.of().parseHex("c0210101")));
+        gre.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(ip), new InetSocketAddress(address(otherOfOurs), 0),
+                new InetSocketAddress(address(PEER), 0)));
+        assertThat(received).isEmpty();
+        assertThat(counter("pptp.gre.drops", "reason", "wrong-destination")).isEqualTo(1);
+        receive(PEER, call.callId(), 0L, null, "c0210101");
+        assertThat(received).containsExactly("c0210101");
+        clear(call, CallClearCause.CALL_CLEAR_REQUEST);
+        gre.advanceTimeBy(1, TimeUnit.SECONDS);
+        gre.runScheduledPendingTasks();
+        while (gre.readOutbound() instanceof DatagramPacket ack) {
+            ack.release();
+        }
+        reachedOnUs.finishAndReleaseAll();
     }
 
     @Test
