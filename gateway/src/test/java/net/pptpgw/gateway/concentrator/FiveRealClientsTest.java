@@ -31,7 +31,7 @@ class FiveRealClientsTest {
     @Test
     void fiveRealClientsGetWorkingTunnels(@TempDir Path work) throws IOException, InterruptedException {
         assumeTrue("0".equals(ExternalTools.run(List.of("id", "-u"), "", 5).strip()), "needs root");
-        for (String program : List.of("pptp", "ip", "unshare", "tshark", "iperf3", "curl", "ping")) {
+        for (String program : List.of("pptp", "ip", "unshare", "tshark", "iperf3", "curl", "ping", "sysctl")) {
             ExternalTools.require(program);
         }
         ExternalTools.requireFile("/usr/bin/python3", "python3");
