@@ -51,13 +51,13 @@ public final class PptpClient implements AutoCloseable {
 
     private final ClientConfig config;
     private final MultiThreadIoEventLoopGroup group;
-    private final CallIdAllocator callIds = new CallIdAllocator();
     private final ClientCallRegistry registry = new ClientCallRegistry();
     private final GreDataPlane dataPlane;
     private final SourceAddressStamper stamper = new SourceAddressStamper();
     private final EarlyGreHold earlyGre = new EarlyGreHold();
     /** One generator for every session's challenges and identifiers; thread-safe. */
     private final RandomGenerator random = new SecureRandom();
+    private final CallIdAllocator callIds = new CallIdAllocator(random.nextInt(CallIdAllocator.CALL_ID_SPACE));
     private Channel gre;
 
     public PptpClient(ClientConfig config, MeterRegistry meters) {

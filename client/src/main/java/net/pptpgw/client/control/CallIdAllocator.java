@@ -19,6 +19,23 @@ public final class CallIdAllocator {
     private int next;
     private int inUse;
 
+    /** Hands out IDs from 0 up (deterministic, for tests). */
+    public CallIdAllocator() {
+        this(0);
+    }
+
+    /**
+     * Hands out IDs from {@code firstCallId} up. A client should start at a random point, as
+     * pptp-linux does: two PNSs on one host or behind one NAT that both start at 0 give a PAC, or
+     * a NAT without call-ID translation, the same call ID twice.
+     */
+    public CallIdAllocator(int firstCallId) {
+        if ((firstCallId & ~(CALL_ID_SPACE - 1)) != 0) {
+            throw new IllegalArgumentException("call ID out of range: " + firstCallId);
+        }
+        this.next = firstCallId;
+    }
+
     /** A free call ID, or -1 when all 65,536 are in use. */
     public synchronized int allocate() {
         if (inUse == CALL_ID_SPACE) {

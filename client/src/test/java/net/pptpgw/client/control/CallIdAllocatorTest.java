@@ -1,6 +1,7 @@
 package net.pptpgw.client.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +31,13 @@ class CallIdAllocatorTest {
         int first = ids.allocate();
         ids.release(first);
         assertThat(ids.allocate()).isEqualTo(first + 1);
+    }
+
+    @Test
+    void aRandomStartIsWhereTheFirstIdComesFromAndTheSpaceStillWraps() {
+        CallIdAllocator ids = new CallIdAllocator(0xFFFF);
+        assertThat(ids.allocate()).isEqualTo(0xFFFF);
+        assertThat(ids.allocate()).isZero();
+        assertThatThrownBy(() -> new CallIdAllocator(0x10000)).isInstanceOf(IllegalArgumentException.class);
     }
 }
