@@ -113,7 +113,8 @@ class PptpLinuxClientTest {
             TestNamespace.run(List.of("kill", "-STOP", Long.toString(process.pid())));
         }
         client.forEach(ProcessHandle::destroyForcibly);
-        await("the call released", () -> server.calls().activeCalls() == 0);
+        // The listener hears of the clear just after the call table releases it: wait for both.
+        await("the call released", () -> server.calls().activeCalls() == 0 && !cleared.isEmpty());
         assertThat(server.calls().find(call.callId())).isNull();
         assertThat(cleared).containsExactly(call.callId() + ":" + CallClearCause.CONNECTION_LOST);
 
@@ -132,7 +133,8 @@ class PptpLinuxClientTest {
         Call call = established.getFirst();
         // SIGTERM to the dialler: its call manager clears the call the RFC way.
         pptp.toHandle().destroy();
-        await("the call released", () -> server.calls().activeCalls() == 0);
+        // The listener hears of the clear just after the call table releases it: wait for both.
+        await("the call released", () -> server.calls().activeCalls() == 0 && !cleared.isEmpty());
         assertThat(cleared).containsExactly(call.callId() + ":" + CallClearCause.CALL_CLEAR_REQUEST);
 
         List<Map<String, String>> frames = capturedMessages();
