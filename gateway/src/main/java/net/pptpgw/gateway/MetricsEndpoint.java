@@ -1,18 +1,15 @@
 package net.pptpgw.gateway;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Serves a {@link PrometheusMeterRegistry} as Prometheus text on {@code GET /metrics}, with the
- * JDK's own HTTP server: one daemon thread, no framework. Any subcommand that runs a data plane
+ * Serves a {@link PrometheusMeterRegistry} as Prometheus text on {@code GET /metrics} through an
+ * {@link HttpEndpoint}. Any subcommand that runs a data plane
  * (the NAT helper, the concentrator) starts one with {@code --metrics HOST:PORT}.
  *
  * <pre>
@@ -27,27 +24,17 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** The Prometheus text exposition format, version 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoint http;
 
-    private MetricsEndpoint(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private MetricsEndpoint(HttpEndpoint http) {
+        this.http = http;
     }
 
     /** Binds {@code address} (port 0: any free port, see {@link #address}) and starts serving. */
     public static MetricsEndpoint start(InetSocketAddress address, PrometheusMeterRegistry registry)
             throws IOException {
-        HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "metrics-endpoint");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext(PATH, exchange -> serve(exchange, registry));
-        server.start();
-        return new MetricsEndpoint(server, executor);
+        return new MetricsEndpoint(HttpEndpoint.start(address, "metrics-endpoint", PATH,
+                exchange -> serve(exchange, registry)));
     }
 
     private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
@@ -77,13 +64,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Where it listens (the real port when started with port 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return http.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 
     /**

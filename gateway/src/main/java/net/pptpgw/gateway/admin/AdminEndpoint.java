@@ -1,7 +1,6 @@
 package net.pptpgw.gateway.admin;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,10 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import net.pptpgw.concentrator.session.SessionInfo;
 import net.pptpgw.concentrator.session.Sessions;
+import net.pptpgw.gateway.HttpEndpoint;
 import net.pptpgw.gateway.JsonWriter;
 
 /**
@@ -52,26 +50,16 @@ public final class AdminEndpoint implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoint http;
 
-    private AdminEndpoint(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private AdminEndpoint(HttpEndpoint http) {
+        this.http = http;
     }
 
     /** Binds {@code address} (port 0: any free port) and serves {@code sessions}. */
     public static AdminEndpoint start(InetSocketAddress address, Sessions sessions, Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "admin-endpoint");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext(SESSIONS_PATH, exchange -> serve(exchange, sessions, clock));
-        server.start();
-        return new AdminEndpoint(server, executor);
+        return new AdminEndpoint(HttpEndpoint.start(address, "admin-endpoint", SESSIONS_PATH,
+                exchange -> serve(exchange, sessions, clock)));
     }
 
     private static void serve(HttpExchange exchange, Sessions sessions, Clock clock) throws IOException {
@@ -130,12 +118,11 @@ public final class AdminEndpoint implements AutoCloseable {
 
     /** Where it listens (the real port when started with port 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return http.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }
