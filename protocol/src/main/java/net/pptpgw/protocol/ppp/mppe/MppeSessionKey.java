@@ -1,5 +1,6 @@
 package net.pptpgw.protocol.ppp.mppe;
 
+import io.netty.buffer.ByteBuf;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -23,8 +24,6 @@ public final class MppeSessionKey {
     private static final class KeyChange {
         final MessageDigest sha1 = MppeKeyDerivation.sha1();
         final byte[] digest = new byte[20];
-        final Rc4 rc4 = new Rc4();
-        final Rc4 packetCipher = new Rc4();
     }
 
     private static final ThreadLocal<KeyChange> KEY_CHANGE = ThreadLocal.withInitial(KeyChange::new);
@@ -61,8 +60,7 @@ public final class MppeSessionKey {
         int length = currentKey.length;
         MppeKeyDerivation.getNewKeyFromSha(scratch.sha1, startKey, currentKey, length, scratch.digest);
         System.arraycopy(scratch.digest, 0, currentKey, 0, length);
-        scratch.rc4.setKey(currentKey, 0, length);
-        scratch.rc4.process(currentKey, 0, length);
+        Rc4.processOnce(currentKey, 0, length, currentKey, 0, length);
         strength.reduce(currentKey);
     }
 
@@ -85,15 +83,13 @@ public final class MppeSessionKey {
     }
 
     /**
-     * The cipher for one packet in stateless mode, keyed with the current key: the thread's own
-     * RC4, valid until the next call of this method on this thread. A stateless direction
-     * changes its key before every packet (RFC 3078 §7.1), so no keystream outlives a packet
-     * and the session needs no RC4 state of its own.
+     * Encrypts (or decrypts) one packet in stateless mode: a keystream from the current key, used
+     * for {@code length} octets of {@code buffer} at {@code index} and thrown away. A stateless
+     * direction changes its key before every packet (RFC 3078 §3.1), so no keystream outlives a
+     * packet and the session needs no RC4 state of its own.
      */
-    public Rc4 keyedPacketCipher() {
-        Rc4 cipher = KEY_CHANGE.get().packetCipher;
-        keyCipher(cipher);
-        return cipher;
+    public void processPacket(ByteBuf buffer, int index, int length) {
+        Rc4.processOnce(currentKey, 0, currentKey.length, buffer, index, length);
     }
 
     /** Starts {@code cipher}'s keystream from the current key. */

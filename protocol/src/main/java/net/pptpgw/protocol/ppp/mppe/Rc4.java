@@ -65,10 +65,7 @@ public final class Rc4 {
 
     /** Key scheduling (KSA): starts a new keystream from 1 to 256 key octets. */
     public void setKey(byte[] key, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, key.length);
-        if (length < 1 || length > 256) {
-            throw new IllegalArgumentException("an RC4 key has 1 to 256 octets, not " + length);
-        }
+        checkKey(key, offset, length);
         byte[] s = state;
         for (int n = 0; n < 256; n++) {
             s[n] = (byte) n;
@@ -92,7 +89,7 @@ public final class Rc4 {
         Objects.checkFromIndexSize(offset, length, data.length);
         if (length >= WIDEN_THRESHOLD) {
             int[] wide = widen(SCRATCH.get());
-            processWide(wide, data, offset, length);
+            indexes(processWide(wide, i, j, data, offset, length));
             narrow(wide);
         } else {
             processCompact(data, offset, length);
@@ -160,10 +157,11 @@ public final class Rc4 {
         }
     }
 
-    /** The PRGA over the state widened into {@code w}; {@link #narrow} must follow. */
-    private void processWide(int[] w, byte[] data, int offset, int length) {
-        int i = this.i;
-        int j = this.j;
+    /**
+     * The PRGA over a state widened into {@code w}, from indexes {@code i} and {@code j};
+     * returns them after the run as {@code i << 8 | j}.
+     */
+    private static int processWide(int[] w, int i, int j, byte[] data, int offset, int length) {
         int n = offset;
         int end = offset + length;
         for (; end - n >= 8; n += 8) {
@@ -197,20 +195,15 @@ public final class Rc4 {
             w[j] = si;
             data[n] ^= (byte) w[(si + sj) & 0xff];
         }
-        this.i = i;
-        this.j = j;
+        return i << 8 | j;
     }
 
     /**
      * Encrypts {@code length} octets of {@code buffer} at {@code index} in place; reader and
      * writer indexes do not move.
      *
-     * <p>A heap buffer is processed in its array. A direct buffer is copied through the thread's
-     * 2048-octet chunk (a full-size packet in one piece): measured as fast as the array path
-     * (copies are cheap next to RC4), while {@code getLongLE}/{@code setLongLE} on the buffer itself ran at 40 %. The copies go through
-     * the buffer's internal NIO view with absolute bulk transfers: {@code ByteBuf.getBytes} on a
-     * pooled direct buffer duplicates a {@code ByteBuffer} per call, which C2 only sometimes
-     * optimises away. A buffer of several NIO buffers (a composite) takes {@code getBytes}.
+     * <p>A heap buffer is processed in its array, a direct one through the thread's chunk (see
+     * {@link #copyOut}).
      */
     public void process(ByteBuf buffer, int index, int length) {
         Objects.checkFromIndexSize(index, length, buffer.capacity());
@@ -219,32 +212,116 @@ public final class Rc4 {
             return;
         }
         Scratch scratch = SCRATCH.get();
+        if (length >= WIDEN_THRESHOLD) {
+            int[] wide = widen(scratch); // once for the whole run, not per chunk
+            indexes(processWide(wide, i, j, buffer, index, length, scratch.chunk));
+            narrow(wide);
+            return;
+        }
+        // Shorter than WIDEN_THRESHOLD, so one chunk.
         byte[] chunk = scratch.chunk;
-        // Widened once for the whole run, not per chunk.
-        int[] wide = length >= WIDEN_THRESHOLD ? widen(scratch) : null;
-        boolean oneNioBuffer = buffer.nioBufferCount() == 1;
-        ByteBuffer memory = oneNioBuffer ? buffer.internalNioBuffer(index, length) : null;
-        int base = oneNioBuffer ? memory.position() : index;
+        copyOut(buffer, index, chunk, length);
+        processCompact(chunk, 0, length);
+        copyIn(chunk, buffer, index, length);
+    }
+
+    /**
+     * A keystream used once and thrown away: keys RC4 with {@code key[keyOffset, keyOffset +
+     * keyLength)} and encrypts {@code data[offset, offset + length)} in place. Stateless MPPE
+     * (RFC 3078 §3.1) keys a fresh keystream for every packet, and the key change encrypts its
+     * interim key under itself (§7.3): neither needs the keystream afterwards, so the key
+     * schedule runs straight in the thread's {@code int[256]} and no {@code byte[]} state is kept,
+     * widened or narrowed. {@code key} and {@code data} may overlap: the key is read before the
+     * data is touched.
+     */
+    public static void processOnce(byte[] key, int keyOffset, int keyLength, byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        int[] wide = scheduleWide(SCRATCH.get().wide, key, keyOffset, keyLength);
+        processWide(wide, 0, 0, data, offset, length);
+    }
+
+    /** {@link #processOnce(byte[], int, int, byte[], int, int)} on {@code length} octets of {@code buffer} at {@code index}. */
+    public static void processOnce(byte[] key, int keyOffset, int keyLength, ByteBuf buffer, int index, int length) {
+        Objects.checkFromIndexSize(index, length, buffer.capacity());
+        if (buffer.hasArray()) {
+            processOnce(key, keyOffset, keyLength, buffer.array(), buffer.arrayOffset() + index, length);
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        int[] wide = scheduleWide(scratch.wide, key, keyOffset, keyLength);
+        processWide(wide, 0, 0, buffer, index, length, scratch.chunk);
+    }
+
+    /** The KSA of {@link #setKey} into {@code w}, the state widened to {@code int}s; returns {@code w}. */
+    private static int[] scheduleWide(int[] w, byte[] key, int offset, int length) {
+        checkKey(key, offset, length);
+        for (int n = 0; n < 256; n++) {
+            w[n] = n;
+        }
+        int k = 0;
+        for (int n = 0, keyIndex = 0; n < 256; n++) {
+            int wn = w[n];
+            k = (k + wn + key[offset + keyIndex]) & 0xff; // a negative key octet gives the same sum mod 256
+            w[n] = w[k];
+            w[k] = wn;
+            if (++keyIndex == length) {
+                keyIndex = 0;
+            }
+        }
+        return w;
+    }
+
+    /**
+     * {@link #processWide} on a buffer without a backing array, copied through {@code chunk}
+     * ({@value #CHUNK_SIZE} octets: a full-size packet in one piece). Measured as fast as the
+     * array path (copies are cheap next to RC4), while {@code getLongLE}/{@code setLongLE} on the
+     * buffer itself ran at 40 %.
+     */
+    private static int processWide(int[] w, int i, int j, ByteBuf buffer, int index, int length, byte[] chunk) {
+        int indexes = i << 8 | j;
         for (int done = 0; done < length; done += CHUNK_SIZE) {
             int size = Math.min(length - done, CHUNK_SIZE);
-            if (oneNioBuffer) {
-                memory.get(base + done, chunk, 0, size);
-            } else {
-                buffer.getBytes(base + done, chunk, 0, size);
-            }
-            if (wide != null) {
-                processWide(wide, chunk, 0, size);
-            } else {
-                processCompact(chunk, 0, size);
-            }
-            if (oneNioBuffer) {
-                memory.put(base + done, chunk, 0, size);
-            } else {
-                buffer.setBytes(base + done, chunk, 0, size);
-            }
+            copyOut(buffer, index + done, chunk, size);
+            indexes = processWide(w, indexes >>> 8, indexes & 0xff, chunk, 0, size);
+            copyIn(chunk, buffer, index + done, size);
         }
-        if (wide != null) {
-            narrow(wide);
+        return indexes;
+    }
+
+    /**
+     * Copies {@code buffer[index, index + size)} into {@code chunk}. Through the buffer's internal
+     * NIO view with an absolute bulk transfer: {@code ByteBuf.getBytes} on a pooled direct buffer
+     * duplicates a {@code ByteBuffer} per call, which C2 only sometimes optimises away. A buffer
+     * of several NIO buffers (a composite) takes {@code getBytes}.
+     */
+    private static void copyOut(ByteBuf buffer, int index, byte[] chunk, int size) {
+        if (buffer.nioBufferCount() == 1) {
+            ByteBuffer memory = buffer.internalNioBuffer(index, size);
+            memory.get(memory.position(), chunk, 0, size);
+        } else {
+            buffer.getBytes(index, chunk, 0, size);
         }
+    }
+
+    /** Copies {@code chunk[0, size)} back to {@code buffer} at {@code index}; see {@link #copyOut}. */
+    private static void copyIn(byte[] chunk, ByteBuf buffer, int index, int size) {
+        if (buffer.nioBufferCount() == 1) {
+            ByteBuffer memory = buffer.internalNioBuffer(index, size);
+            memory.put(memory.position(), chunk, 0, size);
+        } else {
+            buffer.setBytes(index, chunk, 0, size);
+        }
+    }
+
+    private static void checkKey(byte[] key, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, key.length);
+        if (length < 1 || length > 256) {
+            throw new IllegalArgumentException("an RC4 key has 1 to 256 octets, not " + length);
+        }
+    }
+
+    private void indexes(int packed) {
+        i = packed >>> 8;
+        j = packed & 0xff;
     }
 }

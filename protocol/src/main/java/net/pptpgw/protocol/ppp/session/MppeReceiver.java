@@ -88,7 +88,7 @@ public final class MppeReceiver {
                 key.change();
                 coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
             }
-            key.keyedPacketCipher().process(buffer, index, length);
+            key.processPacket(buffer, index, length);
             return Result.DECRYPTED;
         }
         // Stateful (§8.2).

@@ -43,7 +43,7 @@ public final class MppeTransmitter {
         coherencyCount = (coherencyCount + 1) & MppeHeader.COHERENCY_COUNT_MASK;
         if (rc4 == null) { // stateless: a new key for every packet
             key.change();
-            key.keyedPacketCipher().process(buffer, index, length);
+            key.processPacket(buffer, index, length);
             return MppeHeader.ENCRYPTED | MppeHeader.FLUSHED | coherencyCount;
         }
         int flags = MppeHeader.ENCRYPTED;

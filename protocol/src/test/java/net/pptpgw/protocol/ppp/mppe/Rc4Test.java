@@ -145,6 +145,60 @@ class Rc4Test {
         }
     }
 
+    /**
+     * A keystream used once: the same octets as a keyed instance, on arrays and on buffers of
+     * every kind, for lengths on both sides of the widening threshold and across the copy chunk,
+     * keys of every MPPE length, and with the key and the data in the same place (the key change).
+     */
+    @Test
+    void processOnceIsAFreshlyKeyedInstance() {
+        SplittableRandom random = new SplittableRandom(3079);
+        for (int length : new int[] {0, 1, 7, 40, 511, 512, 1400, 2048, 2049, 5000}) {
+            for (int keyLength : new int[] {5, 8, 16, 256}) {
+                byte[] key = bytes(random, keyLength + 3);
+                byte[] data = bytes(random, length + 10);
+                byte[] expected = data.clone();
+                new Rc4(Arrays.copyOfRange(key, 3, 3 + keyLength)).process(expected, 10, length);
+
+                byte[] array = data.clone();
+                Rc4.processOnce(key, 3, keyLength, array, 10, length);
+                assertThat(array).as("array, length %d, key %d", length, keyLength).isEqualTo(expected);
+
+                ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data);
+                ByteBuf heap = Unpooled.buffer(data.length).writeBytes(data);
+                int half = data.length / 2;
+                CompositeByteBuf composite = Unpooled.compositeBuffer()
+                        .addComponent(true, Unpooled.directBuffer(half).writeBytes(data, 0, half))
+                        .addComponent(true, Unpooled.buffer(data.length - half).writeBytes(data, half, data.length - half));
+                for (ByteBuf buffer : new ByteBuf[] {direct, heap, composite}) {
+                    Rc4.processOnce(key, 3, keyLength, buffer, 10, length);
+                    byte[] actual = new byte[data.length];
+                    buffer.getBytes(0, actual);
+                    assertThat(actual).as("%s, length %d, key %d", buffer.getClass().getSimpleName(), length, keyLength)
+                            .isEqualTo(expected);
+                    buffer.release();
+                }
+            }
+        }
+        byte[] key = bytes(random, 16);
+        byte[] expected = key.clone();
+        new Rc4(key).process(expected, 0, 16);
+        Rc4.processOnce(key, 0, 16, key, 0, 16);
+        assertThat(key).as("the key encrypted under itself").isEqualTo(expected);
+    }
+
+    @Test
+    void processOnceRejectsOutOfRangeArguments() {
+        assertThatThrownBy(() -> Rc4.processOnce(new byte[0], 0, 0, new byte[10], 0, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rc4.processOnce(new byte[16], 8, 16, new byte[10], 0, 10))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Rc4.processOnce(new byte[16], 0, 16, new byte[10], 5, 6))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Rc4.processOnce(new byte[16], 0, 16, Unpooled.buffer(10, 10), 5, 6))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     @Test
     void rejectsOutOfRangeArguments() {
         Rc4 rc4 = new Rc4(hex("0102030405"));
@@ -180,8 +234,10 @@ class Rc4Test {
                 rc4.process(packet, 0, packet.length);
                 rc4.process(pooledDirect, 0, 1400);
                 rc4.process(unpooledDirect, 0, 1400);
+                Rc4.processOnce(key, 0, key.length, pooledDirect, 0, 1400);
+                Rc4.processOnce(key, 0, key.length, packet, 0, 40);
             });
-            assertThat(perPacket).as("bytes allocated per re-key and four packets").isLessThan(1.0);
+            assertThat(perPacket).as("bytes allocated per re-key and six packets").isLessThan(1.0);
         } finally {
             pooledDirect.release();
             unpooledDirect.release();
