@@ -75,7 +75,7 @@ public final class PptpClient implements AutoCloseable {
             channel.pipeline().addLast(stamper);
         }
         channel.pipeline().addLast(earlyGre);
-        channel.pipeline().addLast(dataPlane.handler());
+        dataPlane.addTo(channel.pipeline());
         group.register(channel).sync();
         gre = channel;
     }
