@@ -181,7 +181,8 @@ public final class ConcentratorServer implements AutoCloseable {
      * <ol>
      *   <li>the listener's {@link CallListener#serverStopping}: every PPP session sends its peer an
      *       LCP Terminate-Request "{@value #SHUTDOWN_REASON}" (RFC 1661 §5.5), all at once, as pppd
-     *       does on SIGTERM, so a client logs that the peer terminated the link rather than an error;
+     *       does on SIGTERM, so the client hears why its link goes down (pppd logs "LCP terminated
+     *       by peer (gateway shutting down)") instead of seeing its call vanish;
      *   <li>a wait, bounded by {@link ConcentratorConfig#shutdownGrace()} for all of them together,
      *       for the sessions to finish (Terminate-Ack received); each clears its own call
      *       with a Call-Disconnect-Notify "Admin Shutdown" as it finishes;

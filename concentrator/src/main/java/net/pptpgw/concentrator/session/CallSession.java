@@ -299,8 +299,8 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
             // RFC 2637 §2.13: the PAC clears the call when PPP is done with it.
             factory.disconnect(link.call(), clearCause);
         }
-        // Last: a shutdown waiting for the sessions goes on to clear the calls once the registry is
-        // empty, and this session's Call-Disconnect-Notify must be queued before its own.
+        // Last: a shutdown waiting for the sessions goes on once the registry is empty, and this
+        // call's Call-Disconnect-Notify must be queued before the Stop-Control-Connection-Request.
         factory.sessions().remove(this);
     }
 

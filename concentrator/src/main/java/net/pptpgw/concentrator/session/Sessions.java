@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live sessions: the one place that knows them, for the admin command ({@code sessions},
- * {@code sessions end ID}) and for tests. Sessions add and remove themselves; reading and
- * ending are safe from any thread. A map here is fine: it is touched per session, never per packet.
+ * {@code sessions end ID}), the server's shutdown ({@link #endAll}) and tests. Sessions add and
+ * remove themselves; reading and ending are safe from any thread. A map here is fine: it is
+ * touched per session, never per packet.
  */
 public final class Sessions {
 
