@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param packetProcessingDelay sent in Outgoing-Call-Reply, tenths of a second (§2.8)
  * @param stopReplyTimeout how long we wait for a Stop-Control-Connection-Reply (§3.0: 60 s)
  * @param shutdownStopReplyTimeout the same during shutdown, when waiting long helps no one
+ * @param shutdownGrace at shutdown, how long the PPP sessions have to finish their LCP Terminate
+ *     exchange (RFC 1661 §5.5) before every call is cleared; zero clears them at once
  */
 public record ConcentratorConfig(
         InetSocketAddress listen,
@@ -49,7 +51,8 @@ public record ConcentratorConfig(
         int receiveWindowSize,
         int packetProcessingDelay,
         Duration stopReplyTimeout,
-        Duration shutdownStopReplyTimeout) {
+        Duration shutdownStopReplyTimeout,
+        Duration shutdownGrace) {
 
     /** The PPTP control port (RFC 2637 §1.4). */
     public static final int PPTP_PORT = 1723;
@@ -79,6 +82,10 @@ public record ConcentratorConfig(
         requireRange(packetProcessingDelay, 0, 0xFFFF, "packetProcessingDelay");
         requirePositive(stopReplyTimeout, "stopReplyTimeout");
         requirePositive(shutdownStopReplyTimeout, "shutdownStopReplyTimeout");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative, got " + shutdownGrace);
+        }
     }
 
     public static ConcentratorConfig defaults() {
@@ -100,7 +107,10 @@ public record ConcentratorConfig(
                 64,
                 0,
                 Duration.ofSeconds(60),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2),
+                // A Terminate-Ack comes back within a round trip; a peer that has not answered in a
+                // second has lost the link or ignores it, and the Call-Disconnect-Notify tells it.
+                Duration.ofSeconds(1));
     }
 
     public ConcentratorConfig withListen(InetAddress address, int port) {
@@ -108,14 +118,15 @@ public record ConcentratorConfig(
                 firmwareRevision, echoInterval, halfOpenTimeout, maxHalfOpen, maxControlConnections,
                 maxCallsPerConnection, maxCalls, connectionsPerSecondPerSource, connectionBurstPerSource,
                 trackedSources, callIdQuarantine, receiveWindowSize, packetProcessingDelay, stopReplyTimeout,
-                shutdownStopReplyTimeout);
+                shutdownStopReplyTimeout, shutdownGrace);
     }
 
     public ConcentratorConfig withHostName(String hostName) {
         return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
                 halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
                 connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
-                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout);
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
     }
 
     public ConcentratorConfig withTimeouts(Duration echoInterval, Duration halfOpenTimeout, Duration stopReplyTimeout,
@@ -123,7 +134,8 @@ public record ConcentratorConfig(
         return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
                 halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
                 connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
-                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout);
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
     }
 
     public ConcentratorConfig withLimits(int maxHalfOpen, int maxControlConnections, int maxCallsPerConnection,
@@ -131,21 +143,32 @@ public record ConcentratorConfig(
         return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
                 halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
                 connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
-                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout);
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
     }
 
     public ConcentratorConfig withSourceRate(double connectionsPerSecondPerSource, int connectionBurstPerSource) {
         return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
                 halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
                 connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
-                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout);
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
     }
 
     public ConcentratorConfig withCallIdQuarantine(Duration callIdQuarantine) {
         return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
                 halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
                 connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
-                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout);
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
+    }
+
+    public ConcentratorConfig withShutdownGrace(Duration shutdownGrace) {
+        return new ConcentratorConfig(listen, hostName, vendorString, firmwareRevision, echoInterval,
+                halfOpenTimeout, maxHalfOpen, maxControlConnections, maxCallsPerConnection, maxCalls,
+                connectionsPerSecondPerSource, connectionBurstPerSource, trackedSources, callIdQuarantine,
+                receiveWindowSize, packetProcessingDelay, stopReplyTimeout, shutdownStopReplyTimeout,
+                shutdownGrace);
     }
 
     private static void requireString(String value, String key) {

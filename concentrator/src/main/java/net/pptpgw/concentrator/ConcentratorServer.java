@@ -27,7 +27,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.pptpgw.concentrator.call.Call;
 import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.concentrator.call.CallListener;
@@ -52,12 +55,14 @@ import net.pptpgw.protocol.pptp.StopControlConnectionReason;
  * var server = new ConcentratorServer(config, meterRegistry, callListener);
  * server.start();                      // binds; the listening socket is made on this thread
  * Call call = server.calls().find(id); // the data plane's lookup
- * server.shutdown();                   // CDN + StopCCRQ to every peer, then close
+ * server.shutdown();                   // LCP Terminate-Request, then CDN + StopCCRQ to every peer, close
  * }</pre>
  */
 public final class ConcentratorServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConcentratorServer.class.getName());
+    /** The Data of the LCP Terminate-Request every PPP session's peer gets at shutdown (RFC 1661 §5.5). */
+    public static final String SHUTDOWN_REASON = "gateway shutting down";
 
     private final ControlPlane plane;
     private final CallListener listener;
@@ -103,6 +108,11 @@ public final class ConcentratorServer implements AutoCloseable {
                     dataPlane.callCleared(call, cause);
                 }
                 ConcentratorServer.this.listener.callCleared(call, cause);
+            }
+
+            @Override
+            public CompletionStage<Void> serverStopping(String reason) {
+                return ConcentratorServer.this.listener.serverStopping(reason);
             }
         });
         if (gre != null && !Epoll.isAvailable()) {
@@ -167,10 +177,20 @@ public final class ConcentratorServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, then ends every control connection as a shutting-down PAC should: a
-     * Call-Disconnect-Notify "Admin Shutdown" for each call and a Stop-Control-Connection-Request
-     * "Stop-Local-Shutdown", a short wait for the replies, close. Releases the event loops.
-     * Only the first call does anything.
+     * Stops accepting, then ends everything as a shutting-down PAC should, in three steps:
+     * <ol>
+     *   <li>the listener's {@link CallListener#serverStopping}: every PPP session sends its peer an
+     *       LCP Terminate-Request "{@value #SHUTDOWN_REASON}" (RFC 1661 §5.5), all at once, as pppd
+     *       does on SIGTERM, so the client hears why its link goes down (pppd logs "LCP terminated
+     *       by peer (gateway shutting down)") instead of seeing its call vanish;
+     *   <li>a wait, bounded by {@link ConcentratorConfig#shutdownGrace()} for all of them together,
+     *       for the sessions to finish (Terminate-Ack received); each clears its own call
+     *       with a Call-Disconnect-Notify "Admin Shutdown" as it finishes;
+     *   <li>for each control connection a Call-Disconnect-Notify "Admin Shutdown" for every call
+     *       still live and a Stop-Control-Connection-Request "Stop-Local-Shutdown", a short wait
+     *       for the replies, close.
+     * </ol>
+     * Then releases the event loops. Only the first call does anything.
      */
     public synchronized void shutdown() throws InterruptedException {
         if (plane.shuttingDown()) {
@@ -180,6 +200,7 @@ public final class ConcentratorServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().await(5, TimeUnit.SECONDS);
         }
+        endSessionsGracefully();
         var timeout = plane.config().shutdownStopReplyTimeout();
         List<Future<Void>> closed = new ArrayList<>();
         for (Channel channel : connections) {
@@ -201,6 +222,23 @@ public final class ConcentratorServer implements AutoCloseable {
         }
         connectionLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         acceptLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Steps 1 and 2 of {@link #shutdown}: one wait for all sessions, never one per session, so
+     * 60,000 sessions cost the grace period at most, like one.
+     */
+    private void endSessionsGracefully() throws InterruptedException {
+        var grace = plane.config().shutdownGrace();
+        try {
+            listener.serverStopping(SHUTDOWN_REASON).toCompletableFuture().get(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(Level.INFO, () -> "shutdown: " + plane.calls().activeCalls() + " calls still live after the "
+                    + grace.toMillis() + " ms grace; disconnecting them");
+        } catch (ExecutionException | RuntimeException e) {
+            // The listener's failure must not keep the peers from hearing of the shutdown.
+            LOG.log(Level.WARNING, "shutdown: ending the sessions gracefully failed", e);
+        }
     }
 
     /** {@link #shutdown()}; an interrupt cuts the waiting short and is kept on the thread. */

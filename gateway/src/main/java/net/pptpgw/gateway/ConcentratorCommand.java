@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pptp-gateway concentrator}: the PPTP server (PAC role, RFC 2637). Runs the control plane
  * on TCP and the GRE data plane on a raw socket until SIGTERM or SIGINT, then shuts down as a PAC
- * should: Call-Disconnect-Notify for every call and Stop-Control-Connection-Request to every peer.
+ * should: an LCP Terminate-Request to every PPP peer (a short grace for the acknowledgments), then
+ * Call-Disconnect-Notify for every call and Stop-Control-Connection-Request to every peer.
  *
  * <p>Every call gets a PPP session in the server role ({@link SessionFactory}): authentication
  * against {@code --secrets}, an address from {@code --pool} (or the user's fixed one), MPPE as
@@ -137,6 +138,12 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
 
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+            description = "At SIGTERM/SIGINT, how long the PPP sessions have to finish the LCP Terminate "
+                    + "exchange (every client is sent a Terminate-Request at once) before the calls are "
+                    + "disconnected; 0s disconnects at once (default: 1s).")
+    Duration shutdownGrace;
+
     @Option(names = "--tun", paramLabel = "NAME",
             description = "TUN interface every session's IP goes through; the pool is routed to it "
                     + "(default: " + ConcentratorSettings.DEFAULT_TUN + ").")
@@ -200,8 +207,8 @@ public final class ConcentratorCommand implements Callable<Integer> {
     /** The settings the flags give, null where a flag is absent. */
     ConcentratorSettings flags() {
         return new ConcentratorSettings(listen, pool, secrets, name, metrics, admin, noGre, maxConnections, maxCalls,
-                maxCallsPerConnection, maxHalfOpen, connectionRate, connectionBurst, echoInterval, tun, tunMtu,
-                localAddress, auth, mppe, mppeBits, mppeModes, dns, wins, lcpEchoInterval, lcpEchoFailures,
+                maxCallsPerConnection, maxHalfOpen, connectionRate, connectionBurst, echoInterval, shutdownGrace, tun,
+                tunMtu, localAddress, auth, mppe, mppeBits, mppeModes, dns, wins, lcpEchoInterval, lcpEchoFailures,
                 authAttempts);
     }
 

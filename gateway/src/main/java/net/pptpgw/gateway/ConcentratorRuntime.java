@@ -22,9 +22,10 @@ import net.pptpgw.gateway.config.SettingException;
  * its network namespace. The metrics endpoint is the caller's: {@code run} shares one.
  *
  * <p>{@link #close} stops them in the order that lets the peers hear about it: the admin endpoint
- * first (no session is ended behind the shutdown's back), then the server, which sends every peer
- * Call-Disconnect-Notify and Stop-Control-Connection-Request (RFC 2637 §2.3, §2.13) and ends the
- * sessions, then the TUN their packets went through.
+ * first (no session is ended behind the shutdown's back), then the server, which sends every PPP
+ * peer an LCP Terminate-Request (RFC 1661 §5.5), gives the Terminate-Acks a short grace, then sends
+ * every peer Call-Disconnect-Notify and Stop-Control-Connection-Request (RFC 2637 §2.3, §2.13) and
+ * ends the sessions, then the TUN their packets went through.
  */
 public final class ConcentratorRuntime implements AutoCloseable {
 

@@ -49,6 +49,7 @@ public record ConcentratorSettings(
         Double connectionRate,
         Integer connectionBurst,
         Duration echoInterval,
+        Duration shutdownGrace,
         String tun,
         Integer tunMtu,
         Inet4Address localAddress,
@@ -79,13 +80,13 @@ public record ConcentratorSettings(
     /** No setting given: every key at its default. */
     public static final ConcentratorSettings NONE = new ConcentratorSettings(null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     /** These settings with only the metrics endpoint changed (the file's top-level one, under a command). */
     ConcentratorSettings withMetrics(InetSocketAddress endpoint) {
         return new ConcentratorSettings(listen, pool, secrets, name, endpoint, admin, noGre, maxConnections, maxCalls,
-                maxCallsPerConnection, maxHalfOpen, connectionRate, connectionBurst, echoInterval, tun, tunMtu,
-                localAddress, auth, mppe, mppeBits, mppeModes, dns, wins, lcpEchoInterval, lcpEchoFailures,
+                maxCallsPerConnection, maxHalfOpen, connectionRate, connectionBurst, echoInterval, shutdownGrace, tun,
+                tunMtu, localAddress, auth, mppe, mppeBits, mppeModes, dns, wins, lcpEchoInterval, lcpEchoFailures,
                 authAttempts);
     }
 
@@ -124,7 +125,7 @@ public record ConcentratorSettings(
         return new ConcentratorSetup(control, gre(), addresses, users, policy, tunName, mtu, adminAddress);
     }
 
-    /** The control plane's configuration alone (listener, host name, limits, echo interval), as {@link #resolve} makes it. */
+    /** The control plane's configuration alone (listener, host name, limits, echo interval, shutdown grace), as {@link #resolve} makes it. */
     ConcentratorConfig control() {
         InetSocketAddress address = listenAddress(or(listen, DEFAULT_LISTEN));
         ConcentratorConfig config = ConcentratorConfig.defaults().withListen(address.getAddress(), address.getPort());
@@ -142,8 +143,9 @@ public record ConcentratorSettings(
                 or(connectionRate, c.connectionsPerSecondPerSource()), c.connectionBurstPerSource()));
         config = apply("connection-burst", config, c -> c.withSourceRate(c.connectionsPerSecondPerSource(),
                 or(connectionBurst, c.connectionBurstPerSource())));
-        return apply("echo-interval", config, c -> c.withTimeouts(or(echoInterval, c.echoInterval()),
+        config = apply("echo-interval", config, c -> c.withTimeouts(or(echoInterval, c.echoInterval()),
                 c.halfOpenTimeout(), c.stopReplyTimeout(), c.shutdownStopReplyTimeout()));
+        return apply("shutdown-grace", config, c -> c.withShutdownGrace(or(shutdownGrace, c.shutdownGrace())));
     }
 
     /** The pool, built range by range so that an error names the range at fault (an overlap: the later one). */

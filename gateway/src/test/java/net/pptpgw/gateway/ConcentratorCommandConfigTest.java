@@ -72,6 +72,7 @@ class ConcentratorCommandConfigTest {
                 control.maxHalfOpen(), control.connectionBurstPerSource())).containsExactly(10000, 60000, 1024, 256, 20);
         assertThat(control.connectionsPerSecondPerSource()).isEqualTo(5.0);
         assertThat(control.echoInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(control.shutdownGrace()).isEqualTo(Duration.ofSeconds(1));
         assertThat(setup.gre()).isTrue();
         assertThat(setup.pool().size()).isEqualTo(241 + 254);
         assertThat(setup.secrets().lookup("alice", "vpn-edge")).isPresent();
@@ -201,7 +202,7 @@ class ConcentratorCommandConfigTest {
                 + "known keys here: admin, auth, auth-attempts, connection-burst, connection-rate, dns, echo-interval, "
                 + "lcp-echo-failures, lcp-echo-interval, listen, local-address, max-calls, max-calls-per-connection, "
                 + "max-connections, max-half-open, metrics, mppe, mppe-bits, mppe-modes, name, no-gre, pool, secrets, "
-                + "tun, tun-mtu, wins");
+                + "shutdown-grace, tun, tun-mtu, wins");
         assertFileError("nat-helper:\n  transparent: true\n", "concentrator.yaml line 1: no concentrator section");
 
         // Keys that only PPP sessions read, with GRE on: a secrets file and a pool are needed first.

@@ -53,7 +53,7 @@ class ConcentratorCommandTest {
                 "10.0.0.10-10.0.0.20", "--pool", "10.1.0.0/24", "--secrets", secrets.toString(), "--name", "vpn",
                 "--metrics", "127.0.0.1:9724", "--max-connections", "100", "--max-calls", "200",
                 "--max-calls-per-connection", "3", "--max-half-open", "7", "--connection-rate", "0.5",
-                "--connection-burst", "4", "--echo-interval", "30s");
+                "--connection-burst", "4", "--echo-interval", "30s", "--shutdown-grace", "250ms");
         ConcentratorConfig config = command.config();
         assertThat(config.listen()).isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 11723));
         assertThat(config.hostName()).isEqualTo("vpn");
@@ -61,6 +61,7 @@ class ConcentratorCommandTest {
                 config.maxHalfOpen(), config.connectionBurstPerSource())).containsExactly(100, 200, 3, 7, 4);
         assertThat(config.connectionsPerSecondPerSource()).isEqualTo(0.5);
         assertThat(config.echoInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(250));
         assertThat(command.pool().size()).isEqualTo(11 + 254);
         assertThat(command.secrets().lookup("alice", "vpn").orElseThrow().secret()).isEqualTo("a secret");
         assertThat(command.metrics).isEqualTo(new InetSocketAddress("127.0.0.1", 9724));
@@ -88,6 +89,7 @@ class ConcentratorCommandTest {
         assertUsageError("--connection-rate: connectionsPerSecondPerSource must be a positive number",
                 "--connection-rate", "-1");
         assertUsageError("--echo-interval: echoInterval must be positive", "--echo-interval", "0s");
+        assertUsageError("--shutdown-grace: shutdownGrace must not be negative", "--shutdown-grace=-PT1S");
         assertUsageError("--name: hostName must be at most 64", "--name", "x".repeat(65));
         assertUsageError("Invalid value for option '--max-calls'", "--max-calls", "many");
     }
@@ -109,7 +111,8 @@ class ConcentratorCommandTest {
                 "oldest (default: " + defaults.maxHalfOpen() + ")",
                 "source address (default: " + (int) defaults.connectionsPerSecondPerSource() + ")",
                 "applies (default: " + defaults.connectionBurstPerSource() + ")",
-                "(default: " + defaults.echoInterval().toSeconds() + "s, RFC 2637");
+                "(default: " + defaults.echoInterval().toSeconds() + "s, RFC 2637",
+                "disconnected; 0s disconnects at once (default: " + defaults.shutdownGrace().toSeconds() + "s)");
         StringWriter top = new StringWriter();
         Main.commandLine().setOut(new PrintWriter(top)).execute("--help");
         assertThat(top.toString()).contains("concentrator");

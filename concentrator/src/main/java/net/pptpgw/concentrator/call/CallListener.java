@@ -1,5 +1,8 @@
 package net.pptpgw.concentrator.call;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Told when a call starts and ends, so that the PPP session riding on it can start and stop.
  * Called on the call's control connection event loop; implementations must not block.
@@ -32,4 +35,20 @@ public interface CallListener {
 
     /** The call is gone from the registry; its call ID is in quarantine. */
     void callCleared(Call call, CallClearCause cause);
+
+    /**
+     * The server is shutting down: no call is placed any more, and every call still live will be
+     * cleared with a Call-Disconnect-Notify "Admin Shutdown" (cause {@link CallClearCause#SHUTDOWN})
+     * once the returned stage completes or the configured grace has passed, whichever is first.
+     * Until then, what rides on the calls may end gracefully: a PPP session sends its peer an LCP
+     * Terminate-Request carrying {@code reason} (RFC 1661 §5.5), as pppd does on SIGTERM, so the
+     * client learns why its link went down instead of seeing its call vanish.
+     *
+     * <p>Called once, on the thread running the shutdown; must not block.
+     *
+     * @return completes when nothing is left to end gracefully; the default has nothing to end
+     */
+    default CompletionStage<Void> serverStopping(String reason) {
+        return CompletableFuture.completedStage(null);
+    }
 }

@@ -61,7 +61,8 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     private boolean finished;
     /** Set when authentication failed: the session ends for this, whatever ends it last. */
     private Termination authenticationFailure;
-    private boolean administrative;
+    /** What the call is cleared for when the session ends while it is up: this end's reason to hang up. */
+    private CallClearCause clearCause = CallClearCause.PPP_ENDED;
     private volatile long packetsIn;
     private volatile long bytesIn;
     private volatile long packetsOut;
@@ -95,9 +96,26 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     /** An operator's end: LCP Terminate-Request, then the call cleared "Admin Shutdown". From any thread. */
     void end(String reason) {
+        close(CallClearCause.ADMINISTRATIVE, Termination.of(Termination.ADMINISTRATIVE_CLOSE, reason));
+    }
+
+    /**
+     * The server's shutdown: LCP Terminate-Request with {@code reason}, then the call cleared
+     * "Admin Shutdown". The session ends with cause {@code shutdown} whether the peer
+     * acknowledges in time or the server clears the call first. From any thread.
+     */
+    void endForShutdown(String reason) {
+        close(CallClearCause.SHUTDOWN, Termination.of(CallClearCause.SHUTDOWN.tag(), reason));
+    }
+
+    private void close(CallClearCause cause, Termination termination) {
         link.eventLoop().execute(() -> {
-            administrative = true;
-            ppp.close(Termination.of(Termination.ADMINISTRATIVE_CLOSE, reason));
+            if (finished) {
+                return;
+            }
+            clearCause = cause;
+            // RFC 1661 §4.3 Close event: from Opened (or while negotiating) a Terminate-Request goes out.
+            ppp.close(termination);
         });
     }
 
@@ -270,7 +288,6 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         Termination reason = authenticationFailure != null ? authenticationFailure : last;
         detach();
         pool.release(offset);
-        factory.sessions().remove(this);
         factory.metrics().left(state);
         factory.metrics().ended(reason.cause());
         if (!reachedUp) {
@@ -279,8 +296,12 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         LOG.log(System.Logger.Level.INFO, () -> "session " + id + " (user '" + user + "', call "
                 + link.call().callId() + ") ended: " + reason);
         if (link.isOpen()) {
-            factory.disconnect(link.call(), administrative);
+            // RFC 2637 §2.13: the PAC clears the call when PPP is done with it.
+            factory.disconnect(link.call(), clearCause);
         }
+        // Last: a shutdown waiting for the sessions goes on once the registry is empty, and this
+        // call's Call-Disconnect-Notify must be queued before the Stop-Control-Connection-Request.
+        factory.sessions().remove(this);
     }
 
     private void detach() {

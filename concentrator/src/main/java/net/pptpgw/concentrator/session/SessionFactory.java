@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.random.RandomGenerator;
 import net.pptpgw.concentrator.auth.ChapSecrets;
@@ -112,6 +113,12 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
     @Override
     public void callEstablished(Call call) {}
 
+    /** Every session sends its LCP Terminate-Request at once; see {@link Sessions#endAll}. */
+    @Override
+    public CompletionStage<Void> serverStopping(String reason) {
+        return sessions.endAll(reason);
+    }
+
     @Override
     public void callCleared(Call call, CallClearCause cause) {
         // Cleared before its session started (or with no GRE socket to start one): the address is ours to return.
@@ -182,9 +189,12 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
         return allocator;
     }
 
-    void disconnect(Call call, boolean administrative) {
-        ControlConnectionHandler.disconnect(call,
-                administrative ? CallDisconnectResult.ADMIN_SHUTDOWN : CallDisconnectResult.LOST_CARRIER,
-                administrative ? CallClearCause.ADMINISTRATIVE : CallClearCause.PPP_ENDED);
+    /**
+     * Clears {@code call} after its session ended: "Admin Shutdown" when this end decided it (an
+     * operator, the server's shutdown), else "Lost Carrier" (RFC 2637 §2.13): PPP went down under the call.
+     */
+    void disconnect(Call call, CallClearCause cause) {
+        ControlConnectionHandler.disconnect(call, cause == CallClearCause.PPP_ENDED
+                ? CallDisconnectResult.LOST_CARRIER : CallDisconnectResult.ADMIN_SHUTDOWN, cause);
     }
 }

@@ -35,6 +35,7 @@ import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
 import net.pptpgw.protocol.ppp.fsm.Termination;
+import net.pptpgw.protocol.ppp.session.Phase;
 import net.pptpgw.protocol.ppp.session.PppOutput;
 import net.pptpgw.protocol.ppp.session.PppSession;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
@@ -470,6 +471,71 @@ class SessionFactoryTest {
         for (SessionState state : SessionState.values()) {
             assertThat(gauge("pptp.sessions", "state", state.tag())).as(state.tag()).isZero();
         }
+    }
+
+    @Test
+    void serverStoppingSendsEveryPeerATerminateRequestWithTheReasonAndCompletesWhenAllHaveEnded() throws Exception {
+        SessionFactory factory = factory(msChapV2Mppe());
+        TestLink acking = open(factory);
+        Client answers = connect(factory, acking, new Client("u1", "pass one",
+                List.of(AuthenticationMethod.MS_CHAP_V2), CcpSettings.require128Stateless()));
+        TestLink silent = open(factory);
+        Client ignores = connect(factory, silent, new Client("u1", "pass one",
+                List.of(AuthenticationMethod.MS_CHAP_V2), CcpSettings.require128Stateless()));
+        assertThat(answers.ipcp).isNotNull();
+        assertThat(ignores.ipcp).isNotNull();
+
+        var stopping = factory.serverStopping("gateway shutting down").toCompletableFuture();
+        loop.runPendingTasks();
+        // Both requests went out at once, before either peer answered.
+        assertThat(terminateRequestData(silent.toClient)).isEqualTo("gateway shutting down");
+        assertThat(terminateRequestData(acking.toClient)).isEqualTo("gateway shutting down");
+        // A session starting now (its call was placed just before the shutdown) is ended too.
+        TestLink late = open(factory);
+        loop.runPendingTasks();
+        assertThat(terminateRequestData(late.toClient)).isEqualTo("gateway shutting down");
+
+        pump(acking, answers, true);
+        assertThat(answers.session.phase()).isEqualTo(Phase.TERMINATE);
+        assertThat(factory.sessions().size()).as("the Terminate-Ack ended one; the silent and late ones wait")
+                .isEqualTo(2);
+        assertThat(stopping).isNotDone();
+
+        // The server clears the others' calls when the grace is over.
+        silent.clear(CallClearCause.SHUTDOWN);
+        assertThat(stopping).isNotDone();
+        late.clear(CallClearCause.SHUTDOWN);
+        assertThat(stopping).isCompleted();
+        assertThat(factory.sessions().size()).isZero();
+        assertThat(pool.allocated()).isZero();
+        assertThat(counter("pptp.session.ended", "cause", "shutdown")).isEqualTo(3);
+        for (SessionState state : SessionState.values()) {
+            assertThat(gauge("pptp.sessions", "state", state.tag())).as(state.tag()).isZero();
+        }
+        // The client that answered leaves Stopping after a Restart period (RFC 1661 §4.2), knowing why.
+        advance(4, acking, answers, true);
+        assertThat(answers.down.cause()).isEqualTo(Termination.PEER_TERMINATED);
+        assertThat(answers.down.detail()).endsWith("gateway shutting down");
+        // Nothing live: the next shutdown has nothing to wait for.
+        SessionFactory idle = factory(msChapV2Mppe());
+        assertThat(idle.serverStopping("gateway shutting down").toCompletableFuture()).isCompleted();
+        silent.toClient.forEach(ByteBuf::release);
+        late.toClient.forEach(ByteBuf::release);
+    }
+
+    /** The Data of the first LCP Terminate-Request (RFC 1661 §5.5, code 5) among {@code frames}, as text; null for none. */
+    private static String terminateRequestData(ArrayDeque<ByteBuf> frames) {
+        for (ByteBuf frame : frames) {
+            int at = frame.readerIndex();
+            if (frame.readableBytes() >= 2 && frame.getUnsignedShort(at) == 0xFF03) {
+                at += 2;
+            }
+            if (frame.writerIndex() - at >= 6 && frame.getUnsignedShort(at) == 0xC021 && frame.getByte(at + 2) == 5) {
+                int length = frame.getUnsignedShort(at + 4);
+                return frame.toString(at + 6, length - 4, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        }
+        return null;
     }
 
     @Test
