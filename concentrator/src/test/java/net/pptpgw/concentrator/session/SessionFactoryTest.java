@@ -61,7 +61,7 @@ class SessionFactoryTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AddressPool pool = AddressPool.parse(List.of("10.88.0.10-10.88.0.20", "10.88.1.0/29"));
     private final List<ByteBuf> tun = new ArrayList<>();
-    private final IpDataPlane ip = new IpDataPlane(pool, meters, tun::add);
+    private final IpDataPlane ip = new IpDataPlane(Ipv4.fromInt(0x0A580001), pool, meters, tun::add);
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private final EmbeddedChannel control = new EmbeddedChannel();
     private int nextCallId = 100;
@@ -493,7 +493,8 @@ class SessionFactoryTest {
     void anExhaustedPoolRefusesTheCall() throws Exception {
         AddressPool tiny = AddressPool.parse(List.of("10.88.0.10"));
         SessionFactory factory = new SessionFactory(msChapV2Mppe(), tiny, ChapSecrets.parse("test", SECRETS),
-                new IpDataPlane(tiny, meters, tun::add), meters, new SplittableRandom(1), ByteBufAllocator.DEFAULT);
+                new IpDataPlane(Ipv4.fromInt(0x0A580001), tiny, meters, tun::add), meters, new SplittableRandom(1),
+                ByteBufAllocator.DEFAULT);
         TestLink first = new TestLink();
         TestLink second = new TestLink();
         assertThat(factory.admitCall(first.call)).isNull();
