@@ -316,9 +316,7 @@ public final class IpDataPlane implements TunPacketHandler, AutoCloseable {
             }
         }
         // A fragment refused leaves the rest useless: the receiver cannot reassemble without it.
-        while (fragmenter.hasNext()) {
-            fragmenter.next().release();
-        }
+        fragmenter.abandon();
         packet.release();
         metrics.fragmented(made);
         if (dropped != null) {

@@ -101,6 +101,11 @@ final class Ipv4Fragmenter {
         return datagram != null;
     }
 
+    /** Makes no more fragments of this datagram: one was refused, and the rest could never be reassembled. */
+    void abandon() {
+        datagram = null;
+    }
+
     /** The next fragment, a new buffer the caller owns: header, then its share of the data. */
     ByteBuf next() {
         ByteBuf packet = datagram;
