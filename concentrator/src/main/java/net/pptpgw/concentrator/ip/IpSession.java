@@ -12,6 +12,13 @@ public interface IpSession {
      */
     TunDropReason fromTun(ByteBuf packet);
 
-    /** The MSS TCP SYNs to and from this session are clamped to. */
+    /**
+     * The largest IPv4 packet this session carries to its peer: the peer's MRU (RFC 1661 §6.1)
+     * less what MPPE adds inside the Information field (RFC 3078 §3). Larger packets from the
+     * TUN are fragmented, or refused with ICMP Fragmentation Needed when DF is set (RFC 1191).
+     */
+    int mtu();
+
+    /** The MSS TCP SYNs to and from this session are clamped to; derived from the same LCP result as {@link #mtu}. */
     int maxSegmentSize();
 }

@@ -10,6 +10,16 @@ public enum TunDropReason {
     NOT_UP("not-up"),
     /** From a session: the source address is not the one the session was given (anti-spoofing). */
     SPOOFED_SOURCE("spoofed-source"),
+    /**
+     * From the TUN: larger than the session's MTU with Don't-Fragment set; answered with ICMP
+     * Fragmentation Needed unless RFC 1812 forbids it or the ICMP rate limit is spent.
+     */
+    TOO_BIG("too-big"),
+    /**
+     * From the TUN: larger than the session's MTU, and its header too broken to fragment or to
+     * quote (header or total length inconsistent, options overrunning, offset overflowing).
+     */
+    MALFORMED("malformed"),
     /** To the TUN: the write queue was full or the TUN closed. */
     TUN_BUSY("tun-busy"),
     /** To a session: the GRE link refused the frame (send window full, socket busy, closed). */

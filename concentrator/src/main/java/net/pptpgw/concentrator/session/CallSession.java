@@ -15,6 +15,7 @@ import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.concentrator.data.PacketContext;
 import net.pptpgw.concentrator.data.PppFrameHandler;
 import net.pptpgw.concentrator.data.PppLink;
+import net.pptpgw.concentrator.ip.IpDataPlane;
 import net.pptpgw.concentrator.ip.IpSession;
 import net.pptpgw.concentrator.ip.MssClamp;
 import net.pptpgw.concentrator.ip.TunDropReason;
@@ -55,7 +56,9 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     private int address;
     private volatile String user = "";
     private volatile SessionState state = SessionState.ESTABLISH;
-    private int maxSegmentSize = MssClamp.mssFor(1400 - MPPE_OVERHEAD);
+    /** Until IPCP is up nothing is routed here; then both come from the LCP result, in {@link #networkUp}. */
+    private int mtu = IpDataPlane.DEFAULT_MTU;
+    private int maxSegmentSize = MssClamp.mssFor(IpDataPlane.DEFAULT_MTU);
     private boolean attached;
     private boolean reachedUp;
     private boolean finished;
@@ -149,6 +152,11 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     }
 
     @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
     public int maxSegmentSize() {
         return maxSegmentSize;
     }
@@ -223,9 +231,12 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     @Override
     public void networkUp(IpcpAgreement ipcp, Optional<MppeAgreement> mppe) {
         LcpAgreement lcp = ppp.lcpAgreement().orElseThrow();
-        // Segments must fit the smaller MRU of the two directions, less what MPPE adds.
-        int mtu = Math.min(lcp.ourMru(), lcp.peerMru()) - (mppe.isPresent() ? MPPE_OVERHEAD : 0);
-        maxSegmentSize = MssClamp.mssFor(mtu);
+        // The MRU counts the whole Information field (RFC 1661 §6.1); MPPE's header and the
+        // encrypted Protocol field are in it (RFC 3078 §3). What we send must fit the peer's
+        // MRU; TCP segments must fit the smaller MRU of the two directions.
+        int overhead = mppe.isPresent() ? MPPE_OVERHEAD : 0;
+        mtu = lcp.peerMru() - overhead;
+        maxSegmentSize = MssClamp.mssFor(Math.min(mtu, lcp.ourMru() - overhead));
         factory.ip().attach(offset, this);
         attached = true;
         state(SessionState.UP);
@@ -235,7 +246,7 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         }
         LOG.log(System.Logger.Level.INFO, () -> "session " + id + " up: user '" + user + "' " + ipcp.peerAddress()
                 .map(Inet4Address::getHostAddress).orElse("?") + " on call " + link.call().callId() + ", "
-                + mppe.map(Object::toString).orElse("no MPPE") + ", mss " + maxSegmentSize);
+                + mppe.map(Object::toString).orElse("no MPPE") + ", mtu " + mtu + ", mss " + maxSegmentSize);
     }
 
     @Override

@@ -43,7 +43,8 @@ class CallAdmissionTest {
 
     CallAdmissionTest() throws Exception {
         sessions = new SessionFactory(SessionPolicy.defaults("pptpd", Ipv4.parse("10.88.0.1")), pool,
-                ChapSecrets.parse("test", "u1 * secret *\n"), new IpDataPlane(pool, meters, p -> p.release() && false),
+                ChapSecrets.parse("test", "u1 * secret *\n"),
+                new IpDataPlane(Ipv4.fromInt(0x0A580001), pool, meters, p -> p.release() && false),
                 meters, new SplittableRandom(3), ByteBufAllocator.DEFAULT);
         peers = new TestPeers(ConcentratorConfig.defaults(), sessions);
     }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
+import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.pool.AddressPool;
 import net.pptpgw.protocol.testing.Packets;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class IpDataPlaneTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AddressPool pool = AddressPool.parse(List.of("10.88.0.10-10.88.0.20", "10.88.1.0/29"));
     private final List<ByteBuf> tun = new ArrayList<>();
-    private final IpDataPlane plane = new IpDataPlane(pool, meters, tun::add);
+    private final IpDataPlane plane = new IpDataPlane(Ipv4.fromInt(0x0A580001), pool, meters, tun::add);
 
     /** A session that keeps what it is sent. */
     private static final class Recorder implements IpSession {
@@ -36,6 +37,11 @@ class IpDataPlaneTest {
             }
             received.add(packet);
             return null;
+        }
+
+        @Override
+        public int mtu() {
+            return 1396;
         }
 
         @Override

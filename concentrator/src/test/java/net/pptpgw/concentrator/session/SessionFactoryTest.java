@@ -62,7 +62,7 @@ class SessionFactoryTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AddressPool pool = AddressPool.parse(List.of("10.88.0.10-10.88.0.20", "10.88.1.0/29"));
     private final List<ByteBuf> tun = new ArrayList<>();
-    private final IpDataPlane ip = new IpDataPlane(pool, meters, tun::add);
+    private final IpDataPlane ip = new IpDataPlane(Ipv4.fromInt(0x0A580001), pool, meters, tun::add);
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private final EmbeddedChannel control = new EmbeddedChannel();
     private int nextCallId = 100;
@@ -150,7 +150,11 @@ class SessionFactoryTest {
         Termination down;
 
         Client(String user, String password, List<AuthenticationMethod> methods, CcpSettings ccp) {
-            PppSessionConfig config = new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods),
+            this(user, password, methods, ccp, LcpSettings.PPTP_MRU);
+        }
+
+        Client(String user, String password, List<AuthenticationMethod> methods, CcpSettings ccp, int mru) {
+            PppSessionConfig config = new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods).withMru(mru),
                     IpcpSettings.client(true, false), ccp, AutomatonConfig.DEFAULTS, "client",
                     Optional.of(new PppSessionConfig.Credentials(user, password)), Optional.empty(), 1, Duration.ZERO, 3);
             session = new PppSession(config, this, this, new SplittableRandom(11), ByteBufAllocator.DEFAULT);
@@ -305,6 +309,52 @@ class SessionFactoryTest {
         assertThat(client.received).singleElement().satisfies(p -> assertThat(bytes(p)).isEqualTo(toClient));
         assertThat(factory.sessions().list().getFirst().packetsIn()).isEqualTo(1);
         assertThat(factory.sessions().list().getFirst().packetsOut()).isEqualTo(1);
+        tun.forEach(ByteBuf::release);
+        client.received.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void theClientsMruLessMppeIsTheSessionsMtu() throws Exception {
+        SessionFactory factory = factory(msChapV2Mppe());
+        TestLink link = open(factory);
+        Client client = connect(factory, link, new Client("u1", "pass one", List.of(AuthenticationMethod.MS_CHAP_V2),
+                CcpSettings.require128Stateless(), 1200));
+        assertThat(client.mppe).isPresent();
+        int mtu = 1200 - 4; // RFC 3078 §3: the MPPE header and the encrypted Protocol field are in the MRU
+
+        // Don't-Fragment: refused, and the sender told the MTU (RFC 1191) through the TUN.
+        byte[] withDf = Packets.ipv4(17, Packets.address(198, 51, 100, 2), Packets.address(10, 88, 0, 10),
+                new byte[1300]);
+        assertThat(ip.toSessions(withHeadroom(withDf))).isEqualTo(TunDropReason.TOO_BIG);
+        assertThat(tun).singleElement().satisfies(answer -> {
+            assertThat((int) answer.getUnsignedByte(20)).as("ICMP type").isEqualTo(3);
+            assertThat((int) answer.getUnsignedByte(21)).as("ICMP code").isEqualTo(4);
+            assertThat(answer.getUnsignedShort(26)).as("Next-Hop MTU").isEqualTo(mtu);
+            assertThat(answer.getInt(12)).as("from the TUN's address").isEqualTo(Ipv4.toInt(LOCAL));
+        });
+
+        // Without: fragments that fit, through PPP and MPPE, whole again at the client.
+        byte[] withoutDf = withDf.clone();
+        withoutDf[6] = 0;
+        withoutDf[10] = 0;
+        withoutDf[11] = 0;
+        int sum = java.util.stream.IntStream.range(0, 10)
+                .map(i -> ((withoutDf[2 * i] & 0xFF) << 8) | (withoutDf[2 * i + 1] & 0xFF)).sum();
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        int checksum = ~sum & 0xFFFF;
+        withoutDf[10] = (byte) (checksum >> 8);
+        withoutDf[11] = (byte) checksum;
+        assertThat(ip.toSessions(withHeadroom(withoutDf))).isNull();
+        pump(link, client, true);
+        assertThat(client.received).hasSize(2);
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        for (ByteBuf fragment : client.received) {
+            assertThat(fragment.readableBytes()).isLessThanOrEqualTo(mtu);
+            byte[] bytes = bytes(fragment);
+            data.write(bytes, 20, bytes.length - 20);
+        }
+        assertThat(data.toByteArray()).isEqualTo(new byte[1300]);
         tun.forEach(ByteBuf::release);
         client.received.forEach(ByteBuf::release);
     }
@@ -559,7 +609,8 @@ class SessionFactoryTest {
     void anExhaustedPoolRefusesTheCall() throws Exception {
         AddressPool tiny = AddressPool.parse(List.of("10.88.0.10"));
         SessionFactory factory = new SessionFactory(msChapV2Mppe(), tiny, ChapSecrets.parse("test", SECRETS),
-                new IpDataPlane(tiny, meters, tun::add), meters, new SplittableRandom(1), ByteBufAllocator.DEFAULT);
+                new IpDataPlane(Ipv4.fromInt(0x0A580001), tiny, meters, tun::add), meters, new SplittableRandom(1),
+                ByteBufAllocator.DEFAULT);
         TestLink first = new TestLink();
         TestLink second = new TestLink();
         assertThat(factory.admitCall(first.call)).isNull();
