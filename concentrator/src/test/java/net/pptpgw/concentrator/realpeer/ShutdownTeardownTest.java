@@ -166,7 +166,7 @@ class ShutdownTeardownTest {
         SessionPolicy policy = new SessionPolicy("pptpd", Ipv4.parse("10.89.0.1"),
                 List.of(AuthenticationMethod.MS_CHAP_V2), CcpSettings.require128Stateless(), List.of(), List.of(),
                 Duration.ZERO, 2, 1);
-        IpDataPlane ip = new IpDataPlane(pool, meters, packet -> {
+        IpDataPlane ip = new IpDataPlane(Ipv4.parse("10.89.0.1"), pool, meters, packet -> {
             packet.release();
             return true;
         });
