@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
 /**
@@ -178,20 +179,14 @@ public sealed interface IpcpOption extends ConfigurationOption {
      * Any other option (e.g. Mobile-IPv4, type 4), or a known one whose Data has the wrong size,
      * kept octet for octet so that it can be Configure-Rejected verbatim (RFC 1661 §5.4).
      */
-    record Raw(int type, Octets data) implements IpcpOption {
+    record Raw(int type, Octets data) implements IpcpOption, RawOption {
         public Raw {
-            FieldChecks.checkUnsigned("type", type, 0xff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH);
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            data.writeTo(out);
+            RawOption.check(type, data);
         }
 
         @Override
         public String toString() {
-            return "Raw[" + typeName() + " (" + type + "), data=" + data + "]";
+            return RawOption.toString(this);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Optional;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
 /**
@@ -263,20 +264,14 @@ public sealed interface LcpOption extends ConfigurationOption {
      * Any other option, or a known one whose Data has the wrong size, kept octet for octet so
      * that it can be Configure-Rejected verbatim (RFC 1661 §5.4) or relayed.
      */
-    record Raw(int type, Octets data) implements LcpOption {
+    record Raw(int type, Octets data) implements LcpOption, RawOption {
         public Raw {
-            FieldChecks.checkUnsigned("type", type, 0xff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH);
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            data.writeTo(out);
+            RawOption.check(type, data);
         }
 
         @Override
         public String toString() {
-            return "Raw[" + typeName() + " (" + type + "), data=" + data + "]";
+            return RawOption.toString(this);
         }
     }
 }
