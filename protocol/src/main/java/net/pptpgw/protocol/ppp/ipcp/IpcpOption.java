@@ -90,8 +90,22 @@ public sealed interface IpcpOption extends ConfigurationOption {
         }
     }
 
+    /**
+     * An option whose Data is one IPv4 address: IP-Address (RFC 1332 §3.3) and the DNS and NBNS
+     * server options (RFC 1877 §1), which all ask the peer for its value with 0.0.0.0.
+     */
+    sealed interface AddressOption extends IpcpOption
+            permits IpAddress, PrimaryDnsServer, PrimaryNbnsServer, SecondaryDnsServer, SecondaryNbnsServer {
+        Inet4Address address();
+
+        @Override
+        default void encodeData(ByteBuf out) {
+            out.writeBytes(address().getAddress());
+        }
+    }
+
     /** IP-Address (type 3, RFC 1332 §3.3): the sender's own address, 0.0.0.0 to ask for one. */
-    record IpAddress(Inet4Address address) implements IpcpOption {
+    record IpAddress(Inet4Address address) implements AddressOption {
         public IpAddress {
             Objects.requireNonNull(address, "address");
         }
@@ -100,15 +114,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.IP_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Primary-DNS-Server-Address (type 129, RFC 1877 §1.1). */
-    record PrimaryDnsServer(Inet4Address address) implements IpcpOption {
+    record PrimaryDnsServer(Inet4Address address) implements AddressOption {
         public PrimaryDnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -117,15 +126,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.PRIMARY_DNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Primary-NBNS-Server-Address (type 130, RFC 1877 §1.2): the WINS server Windows clients ask for. */
-    record PrimaryNbnsServer(Inet4Address address) implements IpcpOption {
+    record PrimaryNbnsServer(Inet4Address address) implements AddressOption {
         public PrimaryNbnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -134,15 +138,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.PRIMARY_NBNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Secondary-DNS-Server-Address (type 131, RFC 1877 §1.3). */
-    record SecondaryDnsServer(Inet4Address address) implements IpcpOption {
+    record SecondaryDnsServer(Inet4Address address) implements AddressOption {
         public SecondaryDnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -151,15 +150,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.SECONDARY_DNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Secondary-NBNS-Server-Address (type 132, RFC 1877 §1.4). */
-    record SecondaryNbnsServer(Inet4Address address) implements IpcpOption {
+    record SecondaryNbnsServer(Inet4Address address) implements AddressOption {
         public SecondaryNbnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -167,11 +161,6 @@ public sealed interface IpcpOption extends ConfigurationOption {
         @Override
         public int type() {
             return IpcpOptionType.SECONDARY_NBNS_SERVER_ADDRESS;
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
         }
     }
 
