@@ -20,6 +20,9 @@ import net.pptpgw.concentrator.session.Sessions;
 import net.pptpgw.gateway.admin.AdminEndpoint;
 import net.pptpgw.gateway.config.ConfigException;
 import net.pptpgw.gateway.config.ConfigSection;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
+import net.pptpgw.gateway.config.FlagConverters.Ipv4Converter;
+import net.pptpgw.gateway.config.FlagConverters.SocketAddressConverter;
 import net.pptpgw.gateway.config.SettingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,7 +97,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "Start-Control-Connection-Reply (default: " + ConcentratorSettings.DEFAULT_NAME + ", as pptpd).")
     String name;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = NatHelperCommand.SocketAddressConverter.class,
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = SocketAddressConverter.class,
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
     InetSocketAddress metrics;
 
@@ -132,7 +135,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
             description = "Connections one source may open at once before --connection-rate applies (default: 20).")
     Integer connectionBurst;
 
-    @Option(names = "--echo-interval", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+    @Option(names = "--echo-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Control connection silence before an Echo-Request, and then the time to answer it "
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
@@ -146,7 +149,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
             description = "MTU of the TUN (default: 1396, a 1400-octet MRU less MPPE's 4).")
     Integer tunMtu;
 
-    @Option(names = "--local-address", paramLabel = "A.B.C.D", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--local-address", paramLabel = "A.B.C.D", converter = Ipv4Converter.class,
             description = "Our end of every PPP link and the TUN's address (default: the pool's first "
                     + "address, then kept from clients).")
     Inet4Address localAddress;
@@ -171,15 +174,15 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "resynchronisation after every lost packet).")
     List<String> mppeModes;
 
-    @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",", converter = Ipv4Converter.class,
             description = "DNS servers offered to clients (at most two).")
     List<Inet4Address> dns;
 
-    @Option(names = "--wins", paramLabel = "A.B.C.D", split = ",", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--wins", paramLabel = "A.B.C.D", split = ",", converter = Ipv4Converter.class,
             description = "WINS (NBNS) servers offered to clients (at most two).")
     List<Inet4Address> wins;
 
-    @Option(names = "--lcp-echo-interval", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+    @Option(names = "--lcp-echo-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "LCP Echo-Request period on a silent PPP link, 0 for none (default: 10s).")
     Duration lcpEchoInterval;
 

@@ -8,13 +8,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import net.pptpgw.gateway.config.ConfigException;
 import net.pptpgw.gateway.config.ConfigSection;
-import net.pptpgw.gateway.config.ConfigValues;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
+import net.pptpgw.gateway.config.FlagConverters.Ipv4Converter;
+import net.pptpgw.gateway.config.FlagConverters.SocketAddressConverter;
 import net.pptpgw.nathelper.NatHelper;
 import net.pptpgw.nathelper.NatHelperConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -210,44 +210,5 @@ public final class NatHelperCommand implements Callable<Integer> {
     /** Ends {@link #call}: what SIGTERM/SIGINT do through the shutdown hook. */
     void requestStop() {
         stop.requestStop();
-    }
-
-    /** Picocli's converter around a {@link ConfigValues} parser: the same syntax and words in flags and files. */
-    private abstract static class ValueConverter<T> implements CommandLine.ITypeConverter<T> {
-        private final Function<String, T> parser;
-
-        ValueConverter(Function<String, T> parser) {
-            this.parser = parser;
-        }
-
-        @Override
-        public T convert(String value) {
-            try {
-                return parser.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** A literal dotted-quad IPv4 address (no name lookup). */
-    static final class Ipv4Converter extends ValueConverter<Inet4Address> {
-        Ipv4Converter() {
-            super(ConfigValues::ipv4);
-        }
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 3m}, {@code 1h}, or an ISO-8601 duration ({@code PT30S}). */
-    static final class DurationConverter extends ValueConverter<Duration> {
-        DurationConverter() {
-            super(ConfigValues::duration);
-        }
-    }
-
-    /** {@code HOST:PORT}, as {@link MetricsEndpoint#parseAddress}. */
-    static final class SocketAddressConverter extends ValueConverter<InetSocketAddress> {
-        SocketAddressConverter() {
-            super(ConfigValues::hostPort);
-        }
     }
 }

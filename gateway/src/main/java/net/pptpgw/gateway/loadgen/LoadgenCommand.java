@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import net.pptpgw.client.ClientConfig;
 import net.pptpgw.gateway.JsonWriter;
-import net.pptpgw.gateway.config.ConfigValues;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
 import net.pptpgw.gateway.ppp.PppSessionOptions;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
@@ -175,17 +175,5 @@ public final class LoadgenCommand implements Callable<Integer> {
         String host = colon > 0 ? text.substring(0, colon) : text;
         int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : 1723;
         return new InetSocketAddress(InetAddress.getByName(host), port);
-    }
-
-    /** 30s, 500ms, 3m, 1h or ISO-8601 (PT30S): {@link ConfigValues#duration}, as every other command. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return ConfigValues.duration(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }
