@@ -297,34 +297,18 @@ public final class ConcentratorCommand implements Callable<Integer> {
         if (configFile == null) {
             return ConcentratorSettings.NONE;
         }
-        ConfigSection root = root();
+        ConfigFile file = new ConfigFile(spec, configFile);
+        ConfigSection root = file.root();
         try {
-            ConcentratorSettings file = section(root).bind(ConcentratorSettings.class);
-            if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
-                file = file.withMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class));
+            ConcentratorSettings settings = ConfigFile.section(root, ConcentratorSettings.SECTION)
+                    .bind(ConcentratorSettings.class);
+            if (settings.metrics() == null) { // the file's shared endpoint, as `run` would serve it
+                settings = settings.withMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class));
             }
-            return file;
+            return settings;
         } catch (ConfigException e) {
-            throw fileError(e);
+            throw file.error(e);
         }
-    }
-
-    /** The top level of {@code --config}, its keys checked. */
-    private ConfigSection root() {
-        try {
-            ConfigSection root = ConfigSection.load(configFile);
-            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
-            return root;
-        } catch (ConfigException e) {
-            throw fileError(e);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
-        }
-    }
-
-    private static ConfigSection section(ConfigSection root) throws ConfigException {
-        return root.section(ConcentratorSettings.SECTION)
-                .orElseThrow(() -> root.error(null, "no " + ConcentratorSettings.SECTION + " section"));
     }
 
     /** A bad setting worded for where it came from: the flag if one was given, else the file's key. */
@@ -332,15 +316,12 @@ public final class ConcentratorCommand implements Callable<Integer> {
         if (configFile == null || ConfigSection.isSet(flags(), e.key())) {
             return new ParameterException(spec.commandLine(), e.flagMessage());
         }
+        ConfigFile file = new ConfigFile(spec, configFile);
         try {
-            return fileError(section(root()).error(e));
+            return file.error(ConfigFile.section(file.root(), ConcentratorSettings.SECTION).error(e));
         } catch (ConfigException noSection) { // read a moment ago: cannot happen unless the file changed since
-            return fileError(noSection);
+            return file.error(noSection);
         }
-    }
-
-    private ParameterException fileError(ConfigException e) {
-        return new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
     }
 
     /** Waits until the listener is bound; the bound address, or null if the start failed or timed out. */

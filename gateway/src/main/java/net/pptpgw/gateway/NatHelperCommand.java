@@ -2,7 +2,6 @@ package net.pptpgw.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -143,20 +142,16 @@ public final class NatHelperCommand implements Callable<Integer> {
         if (configFile == null) {
             return flags;
         }
+        ConfigFile source = new ConfigFile(spec, configFile);
+        ConfigSection root = source.root();
         NatHelperSettings file;
         try {
-            ConfigSection root = ConfigSection.load(configFile);
-            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
-            ConfigSection section = root.section(NatHelperSettings.SECTION)
-                    .orElseThrow(() -> root.error(null, "no " + NatHelperSettings.SECTION + " section"));
-            file = section.bind(NatHelperSettings.class);
+            file = ConfigFile.section(root, NatHelperSettings.SECTION).bind(NatHelperSettings.class);
             if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
                 file = ConfigSection.overlay(file, onlyMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class)));
             }
         } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
+            throw source.error(e);
         }
         if (flags.transparent() != null || flags.explicit() != null) {
             file = file.withoutMode();
