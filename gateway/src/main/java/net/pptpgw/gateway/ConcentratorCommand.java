@@ -266,8 +266,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
                         started.address(), setup.gre() ? "control and GRE, TUN " + started.tunName() : "control plane only",
                         setup.pool() == null ? "none" : setup.pool().size() + " addresses",
                         setup.secrets() == null ? "no secrets" : setup.secrets().entries().size() + " secrets",
-                        endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
-                                + endpoint.address().getPort() + MetricsEndpoint.PATH);
+                        endpoint == null ? "" : ", metrics on " + endpoint.url());
                 if (started.admin() != null) {
                     LOG.log(System.Logger.Level.INFO, "admin endpoint on {0}:{1,number,#} (pptp-gateway sessions --admin ...)",
                             started.admin().address().getHostString(), started.admin().address().getPort());

@@ -192,8 +192,7 @@ public final class NatHelperCommand implements Callable<Integer> {
                 MetricsEndpoint endpoint = metricsAddress == null ? null : MetricsEndpoint.start(metricsAddress, registry)) {
             LOG.log(System.Logger.Level.INFO, "nat-helper running ({0} mode){1}; stop with SIGTERM or SIGINT",
                     config.transparent() ? "transparent" : "explicit to " + config.explicitServer().getHostAddress(),
-                    endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
-                            + endpoint.address().getPort() + MetricsEndpoint.PATH);
+                    endpoint == null ? "" : ", metrics on " + endpoint.url());
             stop.awaitStopRequest();
             LOG.log(System.Logger.Level.INFO, "nat-helper stopping");
         } finally {

@@ -199,8 +199,7 @@ public final class RunCommand implements Callable<Integer> {
                         .append(natHelper.controlAddress()).append(')');
             }
             if (metrics != null) {
-                b.append(", metrics on http://").append(metrics.address().getHostString()).append(':')
-                        .append(metrics.address().getPort()).append(MetricsEndpoint.PATH);
+                b.append(", metrics on ").append(metrics.url());
             }
             return b.toString();
         }
