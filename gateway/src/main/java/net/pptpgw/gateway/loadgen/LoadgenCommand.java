@@ -24,6 +24,7 @@ import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.ppp.session.Role;
+import net.pptpgw.protocol.pptp.ControlMessages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,7 +174,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     static InetSocketAddress parseServer(String text) throws IOException {
         int colon = text.lastIndexOf(':');
         String host = colon > 0 ? text.substring(0, colon) : text;
-        int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : 1723;
+        int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : ControlMessages.PPTP_PORT;
         return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 }
