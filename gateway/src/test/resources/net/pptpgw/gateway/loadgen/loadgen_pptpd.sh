@@ -33,10 +33,8 @@ CONF
 
 ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
     > "$WORK/pptpd.out" 2>&1 &
-pids+=($!)
 ip netns exec $SRV tshark -q -i pg-lg-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
 capture=$!
-pids+=($capture)
 sleep 1.5
 
 echo "--- run 1: five sessions"

@@ -51,18 +51,15 @@ CONF
 # Private /run for each side: pptpd's pid file, pptp's call-manager socket.
 ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
     > "$WORK/pptpd.out" 2>&1 &
-pids+=($!)
 if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV tshark -q -i pg-ppp-s -f 'ip proto 47' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
     capture=$!
-    pids+=($capture)
 fi
 sleep 1
 ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $JAVA ppp --role client \
     --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 ${PPP_ARGS:-} \
     --log-file $WORK/client.log --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" \
     > "$WORK/client.out" 2>&1 &
-pids+=($!)
 
 for i in $(seq 1 60); do
     if grep -q 'TUN .* up' "$WORK/client.log" 2>/dev/null && grep -q 'TUN .* up' "$WORK/server.log" 2>/dev/null; then
@@ -82,7 +79,6 @@ echo "--- ping"
 ip netns exec $CLI ping -c 3 -W 3 10.77.0.1
 if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV iperf3 -s -1 -B 10.77.0.1 > "$WORK/iperf-server.out" 2>&1 &
-    pids+=($!)
     sleep 1
     # Bounded in time: a stalled transfer fails the run instead of hanging it.
     timeout 30 ip netns exec $CLI iperf3 -c 10.77.0.1 -t 5 ${IPERF_ARGS:-} | tee "$WORK/iperf.out"
