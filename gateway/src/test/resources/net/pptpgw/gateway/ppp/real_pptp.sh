@@ -11,6 +11,7 @@
 set -euo pipefail
 JAVA=$1; RELAY=$2; WORK=$3
 source "$(dirname "$0")/../netns_pair.sh" pg-ppp
+source "$(dirname "$0")/../pptpd.sh"
 # Why full-speed runs used to drop the call: pptpctrl and pptp each read GRE from a raw socket,
 # one packet per select() round, and pptpctrl blocks writing into the pty between reads. When
 # either is not scheduled for ~20 ms at 35-65 Mbit/s (two shared vCPUs), its socket's receive
@@ -34,23 +35,9 @@ done
 
 printf 'alice * "s3cret pass" *\n' > "$WORK/chap-secrets"
 printf 's3cret pass\n' > "$WORK/password"
-: > "$WORK/options.pptpd"
-cat > "$WORK/launcher.sh" <<LAUNCH
-#!/bin/sh
-exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pgsrv%d --auth mschapv2 --mppe require \
-    --mppe-bits 128 ${PPP_ARGS:-} --log-file $WORK/server.log "\$@"
-LAUNCH
-chmod +x "$WORK/launcher.sh"
-cat > "$WORK/pptpd.conf" <<CONF
-ppp $WORK/launcher.sh
-option $WORK/options.pptpd
-localip 10.77.0.1
-remoteip 10.77.0.2-9
-CONF
 
 # Private /run for each side: pptpd's pid file, pptp's call-manager socket.
-ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
-    > "$WORK/pptpd.out" 2>&1 &
+start_pptpd pgsrv%d 10.77.0.1 10.77.0.2-9 ${PPP_ARGS:-}
 if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV tshark -q -i pg-ppp-s -f 'ip proto 47' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
     capture=$!
