@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.ProtocolOption;
 import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
@@ -72,21 +73,14 @@ public sealed interface IpcpOption extends ConfigurationOption {
      * IP-Compression-Protocol (type 2, RFC 1332 §3.2) with any other protocol (e.g. IPHC 0061,
      * RFC 2509), or with Van Jacobson parameters that RFC 1332 §4 does not define.
      */
-    record IpCompressionProtocol(int protocol, Octets data) implements IpcpOption {
+    record IpCompressionProtocol(int protocol, Octets data) implements IpcpOption, ProtocolOption {
         public IpCompressionProtocol {
-            FieldChecks.checkUnsigned("protocol", protocol, 0xffff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH - 2);
+            ProtocolOption.check(protocol, data);
         }
 
         @Override
         public int type() {
             return IpcpOptionType.IP_COMPRESSION_PROTOCOL;
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeShort(protocol);
-            data.writeTo(out);
         }
     }
 
