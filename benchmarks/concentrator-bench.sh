@@ -27,65 +27,29 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 GW=${GW:-"$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar $root/gateway/target/pptp-gateway.jar"}
 WORK=${WORK:-$(mktemp -d /tmp/pg-cb.XXXXXX)}
 RELAY=${RELAY:-$root/concentrator/src/test/resources/net/pptpgw/concentrator/realpeer/pty_relay.py}
-SRV=pg-cb-srv; CLI=pg-cb-cli; HST=pg-cb-hst
+HST=pg-cb-hst
 MODE=${1:?usage: concentrator-bench.sh check|setup|held|goodput ...}; shift
 mkdir -p "$WORK"
 echo "work directory: $WORK"
 
-cleanup() {
-    for pid in $(jobs -p); do kill "$pid" 2>/dev/null || true; done
-    for ns in $SRV $CLI $HST; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    done
-    sleep 1
-    for ns in $SRV $CLI $HST; do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns del $ns 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap "exit 1" INT TERM
-cleanup
-
-metric() { # metric NAME_WITH_LABELS -> value, 0 when absent
-    ip netns exec $SRV curl -s --max-time 5 http://127.0.0.1:9725/metrics \
-        | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
-}
+METRICS=http://127.0.0.1:9725/metrics # read by metric and expect_metric (netns.sh)
 metric_sum() { # metric_sum PREFIX -> sum of every series whose name-with-labels starts with PREFIX
-    ip netns exec $SRV curl -s --max-time 5 http://127.0.0.1:9725/metrics \
+    ip netns exec $SRV curl -s --max-time 5 "$METRICS" \
         | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%.0f\n", s}'
-}
-expect_metric() { # expect_metric NAME VALUE SECONDS
-    for i in $(seq 1 $(( $3 * 2 ))); do
-        [ "$(metric "$1")" = "$2" ] && { echo "metric $1 = $2"; return 0; }
-        sleep 0.5
-    done
-    echo "metric $1 is $(metric "$1"), expected $2"; return 1
-}
-wait_log() { # wait_log FILE PATTERN SECONDS
-    for i in $(seq 1 $(( $3 * 2 ))); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.5
-    done
-    echo "no '$2' in $1 after $3 s"; return 1
 }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$1/stat; }
 softnet_drops() { local d=0 x; for x in $(awk '{print $2}' /proc/net/softnet_stat); do d=$(( d + 16#$x )); done; echo $d; } # whole machine
 raw_drops() { ip netns exec $1 awk 'NR > 1 && $2 ~ /:002F$/ {d += $13} END {print d + 0}' /proc/net/raw; } # drops column
 
-# --- namespaces
-ip netns add $SRV; ip netns add $CLI; ip netns add $HST
-for ns in $SRV $CLI $HST; do ip -n $ns link set lo up; done
-ip link add pg-cb-s type veth peer name pg-cb-c
-ip link set pg-cb-s netns $SRV; ip link set pg-cb-c netns $CLI
-ip -n $SRV addr add 192.0.2.1/24 dev pg-cb-s
-ip -n $CLI addr add 192.0.2.2/24 dev pg-cb-c
+# --- namespaces: srv and cli joined by a veth pair, and hst, all removed on any exit; with
+# metric, expect_metric and wait_log, shared with the tests' scripts. Sets SRV and CLI.
+source "$root/gateway/src/test/resources/net/pptpgw/gateway/netns_pair.sh" pg-cb $HST
+# The host behind srv.
 ip link add pg-cb-h type veth peer name pg-cb-hh
 ip link set pg-cb-h netns $SRV; ip link set pg-cb-hh netns $HST
 ip -n $SRV addr add 198.51.100.1/24 dev pg-cb-h
 ip -n $HST addr add 198.51.100.2/24 dev pg-cb-hh
-ip -n $SRV link set pg-cb-s up; ip -n $CLI link set pg-cb-c up
 ip -n $SRV link set pg-cb-h up; ip -n $HST link set pg-cb-hh up
 ip -n $CLI route add local 10.99.0.0/16 dev lo
 ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import net.pptpgw.protocol.pptp.ControlMessages;
 
 /**
  * Settings of the control plane. {@link #defaults()} gives values that follow RFC 2637 where it
@@ -54,9 +55,6 @@ public record ConcentratorConfig(
         Duration shutdownStopReplyTimeout,
         Duration shutdownGrace) {
 
-    /** The PPTP control port (RFC 2637 §1.4). */
-    public static final int PPTP_PORT = 1723;
-
     public ConcentratorConfig {
         Objects.requireNonNull(listen, "listen");
         requireString(hostName, "hostName");
@@ -90,7 +88,7 @@ public record ConcentratorConfig(
 
     public static ConcentratorConfig defaults() {
         return new ConcentratorConfig(
-                new InetSocketAddress(PPTP_PORT),
+                new InetSocketAddress(ControlMessages.PPTP_PORT),
                 "pptp-gateway",
                 "pptp-gateway",
                 1,

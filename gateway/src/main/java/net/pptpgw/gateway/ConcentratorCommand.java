@@ -20,6 +20,9 @@ import net.pptpgw.concentrator.session.Sessions;
 import net.pptpgw.gateway.admin.AdminEndpoint;
 import net.pptpgw.gateway.config.ConfigException;
 import net.pptpgw.gateway.config.ConfigSection;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
+import net.pptpgw.gateway.config.FlagConverters.Ipv4Converter;
+import net.pptpgw.gateway.config.FlagConverters.SocketAddressConverter;
 import net.pptpgw.gateway.config.SettingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +98,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "Start-Control-Connection-Reply (default: " + ConcentratorSettings.DEFAULT_NAME + ", as pptpd).")
     String name;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = NatHelperCommand.SocketAddressConverter.class,
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = SocketAddressConverter.class,
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics.")
     InetSocketAddress metrics;
 
@@ -133,7 +136,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
             description = "Connections one source may open at once before --connection-rate applies (default: 20).")
     Integer connectionBurst;
 
-    @Option(names = "--echo-interval", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+    @Option(names = "--echo-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Control connection silence before an Echo-Request, and then the time to answer it "
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
@@ -153,7 +156,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
             description = "MTU of the TUN (default: 1396, a 1400-octet MRU less MPPE's 4).")
     Integer tunMtu;
 
-    @Option(names = "--local-address", paramLabel = "A.B.C.D", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--local-address", paramLabel = "A.B.C.D", converter = Ipv4Converter.class,
             description = "Our end of every PPP link and the TUN's address (default: the pool's first "
                     + "address, then kept from clients).")
     Inet4Address localAddress;
@@ -178,15 +181,15 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "resynchronisation after every lost packet).")
     List<String> mppeModes;
 
-    @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--dns", paramLabel = "A.B.C.D", split = ",", converter = Ipv4Converter.class,
             description = "DNS servers offered to clients (at most two).")
     List<Inet4Address> dns;
 
-    @Option(names = "--wins", paramLabel = "A.B.C.D", split = ",", converter = NatHelperCommand.Ipv4Converter.class,
+    @Option(names = "--wins", paramLabel = "A.B.C.D", split = ",", converter = Ipv4Converter.class,
             description = "WINS (NBNS) servers offered to clients (at most two).")
     List<Inet4Address> wins;
 
-    @Option(names = "--lcp-echo-interval", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+    @Option(names = "--lcp-echo-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "LCP Echo-Request period on a silent PPP link, 0 for none (default: 10s).")
     Duration lcpEchoInterval;
 
@@ -270,8 +273,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
                         started.address(), setup.gre() ? "control and GRE, TUN " + started.tunName() : "control plane only",
                         setup.pool() == null ? "none" : setup.pool().size() + " addresses",
                         setup.secrets() == null ? "no secrets" : setup.secrets().entries().size() + " secrets",
-                        endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
-                                + endpoint.address().getPort() + MetricsEndpoint.PATH);
+                        endpoint == null ? "" : ", metrics on " + endpoint.url());
                 if (started.admin() != null) {
                     LOG.log(System.Logger.Level.INFO, "admin endpoint on {0}:{1,number,#} (pptp-gateway sessions --admin ...)",
                             started.admin().address().getHostString(), started.admin().address().getPort());
@@ -301,34 +303,18 @@ public final class ConcentratorCommand implements Callable<Integer> {
         if (configFile == null) {
             return ConcentratorSettings.NONE;
         }
-        ConfigSection root = root();
+        ConfigFile file = new ConfigFile(spec, configFile);
+        ConfigSection root = file.root();
         try {
-            ConcentratorSettings file = section(root).bind(ConcentratorSettings.class);
-            if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
-                file = file.withMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class));
+            ConcentratorSettings settings = ConfigFile.section(root, ConcentratorSettings.SECTION)
+                    .bind(ConcentratorSettings.class);
+            if (settings.metrics() == null) { // the file's shared endpoint, as `run` would serve it
+                settings = settings.withMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class));
             }
-            return file;
+            return settings;
         } catch (ConfigException e) {
-            throw fileError(e);
+            throw file.error(e);
         }
-    }
-
-    /** The top level of {@code --config}, its keys checked. */
-    private ConfigSection root() {
-        try {
-            ConfigSection root = ConfigSection.load(configFile);
-            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
-            return root;
-        } catch (ConfigException e) {
-            throw fileError(e);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
-        }
-    }
-
-    private static ConfigSection section(ConfigSection root) throws ConfigException {
-        return root.section(ConcentratorSettings.SECTION)
-                .orElseThrow(() -> root.error(null, "no " + ConcentratorSettings.SECTION + " section"));
     }
 
     /** A bad setting worded for where it came from: the flag if one was given, else the file's key. */
@@ -336,15 +322,12 @@ public final class ConcentratorCommand implements Callable<Integer> {
         if (configFile == null || ConfigSection.isSet(flags(), e.key())) {
             return new ParameterException(spec.commandLine(), e.flagMessage());
         }
+        ConfigFile file = new ConfigFile(spec, configFile);
         try {
-            return fileError(section(root()).error(e));
+            return file.error(ConfigFile.section(file.root(), ConcentratorSettings.SECTION).error(e));
         } catch (ConfigException noSection) { // read a moment ago: cannot happen unless the file changed since
-            return fileError(noSection);
+            return file.error(noSection);
         }
-    }
-
-    private ParameterException fileError(ConfigException e) {
-        return new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
     }
 
     /** Waits until the listener is bound; the bound address, or null if the start failed or timed out. */

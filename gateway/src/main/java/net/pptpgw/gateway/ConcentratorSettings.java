@@ -21,6 +21,7 @@ import net.pptpgw.gateway.config.SettingException;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeStrength;
+import net.pptpgw.protocol.pptp.ControlMessages;
 
 /**
  * The {@code concentrator} settings as written: one component per flag of
@@ -266,7 +267,7 @@ public record ConcentratorSettings(
     private static InetSocketAddress listenAddress(String value) {
         int colon = value.indexOf(':');
         String host = colon < 0 ? value : value.substring(0, colon);
-        int port = ConcentratorConfig.PPTP_PORT;
+        int port = ControlMessages.PPTP_PORT;
         if (colon >= 0) {
             String digits = value.substring(colon + 1);
             if (!digits.matches("\\d{1,5}") || Integer.parseInt(digits) > 0xFFFF) {

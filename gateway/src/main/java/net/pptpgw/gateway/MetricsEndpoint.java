@@ -67,6 +67,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         return http.address();
     }
 
+    /** {@code http://HOST:PORT/metrics}, for the line a command logs when it starts. */
+    public String url() {
+        return "http://" + address().getHostString() + ":" + address().getPort() + PATH;
+    }
+
     @Override
     public void close() {
         http.close();

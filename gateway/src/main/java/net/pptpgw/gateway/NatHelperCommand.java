@@ -2,19 +2,18 @@ package net.pptpgw.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import net.pptpgw.gateway.config.ConfigException;
 import net.pptpgw.gateway.config.ConfigSection;
-import net.pptpgw.gateway.config.ConfigValues;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
+import net.pptpgw.gateway.config.FlagConverters.Ipv4Converter;
+import net.pptpgw.gateway.config.FlagConverters.SocketAddressConverter;
 import net.pptpgw.nathelper.NatHelper;
 import net.pptpgw.nathelper.NatHelperConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -143,20 +142,16 @@ public final class NatHelperCommand implements Callable<Integer> {
         if (configFile == null) {
             return flags;
         }
+        ConfigFile source = new ConfigFile(spec, configFile);
+        ConfigSection root = source.root();
         NatHelperSettings file;
         try {
-            ConfigSection root = ConfigSection.load(configFile);
-            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
-            ConfigSection section = root.section(NatHelperSettings.SECTION)
-                    .orElseThrow(() -> root.error(null, "no " + NatHelperSettings.SECTION + " section"));
-            file = section.bind(NatHelperSettings.class);
+            file = ConfigFile.section(root, NatHelperSettings.SECTION).bind(NatHelperSettings.class);
             if (file.metrics() == null) { // the file's shared endpoint, as `run` would serve it
                 file = ConfigSection.overlay(file, onlyMetrics(root.value(GatewayConfig.METRICS, InetSocketAddress.class)));
             }
         } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
+            throw source.error(e);
         }
         if (flags.transparent() != null || flags.explicit() != null) {
             file = file.withoutMode();
@@ -197,8 +192,7 @@ public final class NatHelperCommand implements Callable<Integer> {
                 MetricsEndpoint endpoint = metricsAddress == null ? null : MetricsEndpoint.start(metricsAddress, registry)) {
             LOG.log(System.Logger.Level.INFO, "nat-helper running ({0} mode){1}; stop with SIGTERM or SIGINT",
                     config.transparent() ? "transparent" : "explicit to " + config.explicitServer().getHostAddress(),
-                    endpoint == null ? "" : ", metrics on http://" + endpoint.address().getHostString() + ":"
-                            + endpoint.address().getPort() + MetricsEndpoint.PATH);
+                    endpoint == null ? "" : ", metrics on " + endpoint.url());
             stop.awaitStopRequest();
             LOG.log(System.Logger.Level.INFO, "nat-helper stopping");
         } finally {
@@ -210,44 +204,5 @@ public final class NatHelperCommand implements Callable<Integer> {
     /** Ends {@link #call}: what SIGTERM/SIGINT do through the shutdown hook. */
     void requestStop() {
         stop.requestStop();
-    }
-
-    /** Picocli's converter around a {@link ConfigValues} parser: the same syntax and words in flags and files. */
-    private abstract static class ValueConverter<T> implements CommandLine.ITypeConverter<T> {
-        private final Function<String, T> parser;
-
-        ValueConverter(Function<String, T> parser) {
-            this.parser = parser;
-        }
-
-        @Override
-        public T convert(String value) {
-            try {
-                return parser.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** A literal dotted-quad IPv4 address (no name lookup). */
-    static final class Ipv4Converter extends ValueConverter<Inet4Address> {
-        Ipv4Converter() {
-            super(ConfigValues::ipv4);
-        }
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 3m}, {@code 1h}, or an ISO-8601 duration ({@code PT30S}). */
-    static final class DurationConverter extends ValueConverter<Duration> {
-        DurationConverter() {
-            super(ConfigValues::duration);
-        }
-    }
-
-    /** {@code HOST:PORT}, as {@link MetricsEndpoint#parseAddress}. */
-    static final class SocketAddressConverter extends ValueConverter<InetSocketAddress> {
-        SocketAddressConverter() {
-            super(ConfigValues::hostPort);
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import net.pptpgw.gateway.config.ConfigSection;
 import net.pptpgw.linux.ThreadScheduling;
 import net.pptpgw.nathelper.NatHelperConfig;
+import net.pptpgw.protocol.pptp.ControlMessages;
 
 /**
  * The {@code nat-helper} settings as written: one component per flag of {@link NatHelperCommand}
@@ -50,8 +51,8 @@ public record NatHelperSettings(
                     + SECTION + ".explicit: SERVER)");
         }
         NatHelperConfig.Timeouts kernel = NatHelperConfig.Timeouts.KERNEL;
-        return new NatHelperConfig(lanInterface, lanAddress, wanAddress, or(listenPort, NatHelperConfig.PPTP_PORT),
-                explicit, or(serverPort, NatHelperConfig.PPTP_PORT),
+        return new NatHelperConfig(lanInterface, lanAddress, wanAddress, or(listenPort, ControlMessages.PPTP_PORT),
+                explicit, or(serverPort, ControlMessages.PPTP_PORT),
                 new NatHelperConfig.Timeouts(or(unrepliedTimeout, kernel.unreplied()),
                         or(streamTimeout, kernel.stream()), or(quarantine, kernel.quarantine())),
                 relayScheduling(), Boolean.TRUE.equals(kernelOffload));

@@ -3,7 +3,6 @@ package net.pptpgw.gateway;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +61,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Reads and checks the whole file before anything starts; a bad file is a {@link ParameterException}. */
     Plan plan() {
+        ConfigFile file = new ConfigFile(spec, configFile);
+        ConfigSection root = file.root();
         try {
-            ConfigSection root = ConfigSection.load(configFile);
-            root.allowOnly(GatewayConfig.TOP_LEVEL_KEYS);
             Optional<NatHelperConfig> natHelper = Optional.empty();
             Optional<ConfigSection> nat = root.section(NatHelperSettings.SECTION);
             if (nat.isPresent()) {
@@ -99,9 +98,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             return new Plan(natHelper, concentrator, root.value(GatewayConfig.METRICS, InetSocketAddress.class));
         } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, configFile.toString());
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + configFile + ": " + e.getMessage());
+            throw file.error(e);
         }
     }
 
@@ -202,8 +199,7 @@ public final class RunCommand implements Callable<Integer> {
                         .append(natHelper.controlAddress()).append(')');
             }
             if (metrics != null) {
-                b.append(", metrics on http://").append(metrics.address().getHostString()).append(':')
-                        .append(metrics.address().getPort()).append(MetricsEndpoint.PATH);
+                b.append(", metrics on ").append(metrics.url());
             }
             return b.toString();
         }

@@ -31,7 +31,8 @@ class MetricsEndpointTest {
         counter.increment(3);
         try (MetricsEndpoint endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry)) {
             URI base = URI.create("http://127.0.0.1:" + endpoint.address().getPort());
-            HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build());
+            assertThat(endpoint.url()).isEqualTo(base + "/metrics");
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoint.url())).GET().build());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
             assertThat(response.body()).contains("pptp_test_requests_total{kind=\"probe\"} 3.0",

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import net.pptpgw.linux.ThreadScheduling;
 import net.pptpgw.nathelper.NatHelperConfig;
+import net.pptpgw.protocol.pptp.ControlMessages;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -46,7 +47,7 @@ class NatHelperCommandTest {
         assertThat(config.transparent()).isFalse();
         assertThat(config.explicitServer().getHostAddress()).isEqualTo("203.0.113.7");
         assertThat(config.serverPort()).isEqualTo(1724);
-        assertThat(config.listenPort()).isEqualTo(NatHelperConfig.PPTP_PORT);
+        assertThat(config.listenPort()).isEqualTo(ControlMessages.PPTP_PORT);
         assertThat(config.timeouts()).isEqualTo(NatHelperConfig.Timeouts.KERNEL);
         assertThat(config.kernelOffload()).as("off unless asked for").isFalse();
         assertThat(config.relayScheduling()).isEqualTo(ThreadScheduling.DEFAULT);

@@ -36,9 +36,6 @@ public record NatHelperConfig(
         ThreadScheduling relayScheduling,
         boolean kernelOffload) {
 
-    /** TCP port of the PPTP control connection (RFC 2637 §1.3). */
-    public static final int PPTP_PORT = 1723;
-
     public NatHelperConfig {
         Objects.requireNonNull(wanAddress, "wan address");
         Objects.requireNonNull(timeouts, "timeouts");

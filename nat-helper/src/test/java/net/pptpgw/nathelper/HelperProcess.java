@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import net.pptpgw.linux.ThreadScheduling;
+import net.pptpgw.protocol.pptp.ControlMessages;
 
 /**
  * The helper in a JVM of its own, for tests that run it inside a network namespace: started
@@ -20,7 +21,7 @@ public final class HelperProcess {
 
     public static void main(String[] args) throws Exception {
         NatHelperConfig config = new NatHelperConfig("br0", Fixture.ip(args[1]), Fixture.ip(args[0]),
-                Integer.parseInt(args[2]), null, NatHelperConfig.PPTP_PORT, NatHelperConfig.Timeouts.KERNEL,
+                Integer.parseInt(args[2]), null, ControlMessages.PPTP_PORT, NatHelperConfig.Timeouts.KERNEL,
                 // As the README recommends for a gateway: the real peers' GRE then crosses a SCHED_FIFO relay.
                 ThreadScheduling.realtime(10),
                 args.length > 3 && args[3].equals("kernel-offload"));

@@ -131,7 +131,7 @@ class GreNamespaceTest {
             };
         };
         ConcentratorConfig config = ConcentratorConfig.defaults()
-                .withListen(InetAddress.getByName(SERVER), ConcentratorConfig.PPTP_PORT);
+                .withListen(InetAddress.getByName(SERVER), ControlMessages.PPTP_PORT);
         server = new ConcentratorServer(config, meters, CallListener.NONE,
                 GreConfig.defaults().withAckDelay(Duration.ofMillis(100)), factory);
         serverNs.callInside(server::start);
@@ -338,7 +338,7 @@ class GreNamespaceTest {
         control = clientNs.callInside(() -> {
             Socket socket = new Socket();
             socket.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
-            socket.connect(new InetSocketAddress(InetAddress.getByName(SERVER), ConcentratorConfig.PPTP_PORT), 5000);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(SERVER), ControlMessages.PPTP_PORT), 5000);
             socket.setSoTimeout(5000);
             return socket;
         });

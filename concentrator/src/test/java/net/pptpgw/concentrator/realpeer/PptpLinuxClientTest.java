@@ -20,6 +20,7 @@ import net.pptpgw.concentrator.ConcentratorServer;
 import net.pptpgw.concentrator.call.Call;
 import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.concentrator.call.CallListener;
+import net.pptpgw.protocol.pptp.ControlMessages;
 import net.pptpgw.protocol.testing.ExternalTools;
 import net.pptpgw.protocol.testing.Tshark;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +66,7 @@ class PptpLinuxClientTest {
             }
         };
         ConcentratorConfig config = ConcentratorConfig.defaults()
-                .withListen(InetAddress.getByName(TestNamespace.SERVER_ADDRESS), ConcentratorConfig.PPTP_PORT);
+                .withListen(InetAddress.getByName(TestNamespace.SERVER_ADDRESS), ControlMessages.PPTP_PORT);
         pcap = dir.resolve("control.pcap");
         ns = TestNamespace.single("pptp");
         server = new ConcentratorServer(config, new SimpleMeterRegistry(), listener);

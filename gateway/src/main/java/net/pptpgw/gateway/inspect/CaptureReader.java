@@ -19,6 +19,7 @@ import net.pptpgw.protocol.MalformedPacketException;
 import net.pptpgw.protocol.pcap.LinkType;
 import net.pptpgw.protocol.pcap.PcapReader;
 import net.pptpgw.protocol.pcap.PcapRecord;
+import net.pptpgw.protocol.pptp.ControlMessages;
 
 /**
  * Turns the frames of a capture into what a PPTP inspector needs: the reassembled byte streams
@@ -30,9 +31,6 @@ import net.pptpgw.protocol.pcap.PcapRecord;
  * read becomes an {@link Anomaly} and reading goes on; so does a corrupt end of file.
  */
 public final class CaptureReader {
-
-    /** RFC 2637 section 2: the PPTP control connection's well-known port. */
-    public static final int PPTP_PORT = 1723;
 
     private static final int ICMP_DESTINATION_UNREACHABLE = 3;
     private static final int ICMP_HEADER = 8;
@@ -48,7 +46,7 @@ public final class CaptureReader {
     private record Stream(ControlFlow flow, Direction direction) {}
 
     public CaptureReader(Consumer<CaptureEvent> events) {
-        this(events, PPTP_PORT);
+        this(events, ControlMessages.PPTP_PORT);
     }
 
     /** @param controlPort the TCP port of the control connections, for servers moved off 1723 */

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import net.pptpgw.client.ClientConfig;
 import net.pptpgw.gateway.JsonWriter;
-import net.pptpgw.gateway.config.ConfigValues;
+import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
+import net.pptpgw.gateway.ppp.PppSessionOptions;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
@@ -23,8 +24,10 @@ import net.pptpgw.protocol.ppp.fsm.IpcpSettings;
 import net.pptpgw.protocol.ppp.fsm.LcpSettings;
 import net.pptpgw.protocol.ppp.session.PppSessionConfig;
 import net.pptpgw.protocol.ppp.session.Role;
+import net.pptpgw.protocol.pptp.ControlMessages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,15 +89,8 @@ public final class LoadgenCommand implements Callable<Integer> {
                     + "A.B.C.D-E.F.G.H or A.B.C.D/N.")
     String source;
 
-    @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
-            description = "Methods we accept, preferred first: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE}).")
-    List<String> auth;
-
-    @Option(names = "--mppe", defaultValue = "require", description = "require, allow or deny (default ${DEFAULT-VALUE}).")
-    String mppe;
-
-    @Option(names = "--mppe-bits", split = ",", defaultValue = "128", description = "40, 56, 128 (default ${DEFAULT-VALUE}).")
-    List<Integer> mppeBits;
+    @Mixin
+    PppSessionOptions ppp;
 
     @Option(names = "--traffic", defaultValue = "0", paramLabel = "PPS",
             description = "ICMP Echo Requests per second per session to the server's tunnel address (default none).")
@@ -166,33 +162,19 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     private PppSessionConfig pppConfig(String password) {
-        List<AuthenticationMethod> methods = auth.stream().map(ConfigValues::authenticationMethod).toList();
+        List<AuthenticationMethod> methods = ppp.authenticationMethods();
         // Echo off: thousands of idle sessions each sending LCP echoes would be load the operator did not ask for.
-        return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp(),
+        // Both MPPE modes allowed, stateful preferred: the server chooses.
+        CcpSettings ccp = ppp.ccp(List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS));
+        return new PppSessionConfig(Role.CLIENT, LcpSettings.client(methods), IpcpSettings.client(false, false), ccp,
                 AutomatonConfig.DEFAULTS, "loadgen", Optional.of(new PppSessionConfig.Credentials("user", password)),
                 Optional.empty(), 1, Duration.ZERO, 3);
-    }
-
-    private CcpSettings ccp() {
-        return ConfigValues.ccp(mppe, mppeBits.stream().map(String::valueOf).toList(), List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS));
     }
 
     static InetSocketAddress parseServer(String text) throws IOException {
         int colon = text.lastIndexOf(':');
         String host = colon > 0 ? text.substring(0, colon) : text;
-        int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : 1723;
+        int port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : ControlMessages.PPTP_PORT;
         return new InetSocketAddress(InetAddress.getByName(host), port);
-    }
-
-    /** 30s, 500ms, 3m, 1h or ISO-8601 (PT30S): {@link ConfigValues#duration}, as every other command. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return ConfigValues.duration(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

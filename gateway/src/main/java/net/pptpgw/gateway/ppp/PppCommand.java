@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import net.pptpgw.linux.IpCommand;
 import net.pptpgw.linux.TunDevice;
 import net.pptpgw.linux.TunQueue;
-import net.pptpgw.gateway.config.ConfigValues;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.AutomatonConfig;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
@@ -54,6 +53,7 @@ import net.pptpgw.protocol.ppp.session.PppSessionHandler;
 import net.pptpgw.protocol.ppp.session.Role;
 import net.pptpgw.concentrator.auth.ChapSecrets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -91,15 +91,8 @@ public final class PppCommand implements Callable<Integer> {
                     + "more sends MS-CHAP Failures with R=1)")
     int authAttempts;
 
-    @Option(names = "--auth", split = ",", defaultValue = "mschapv2",
-            description = "methods in preference order: pap, chap, mschap, mschapv2 (default ${DEFAULT-VALUE})")
-    List<String> auth;
-
-    @Option(names = "--mppe", defaultValue = "require", description = "require, allow or deny (default ${DEFAULT-VALUE})")
-    String mppe;
-
-    @Option(names = "--mppe-bits", split = ",", defaultValue = "128", description = "40, 56, 128 (default ${DEFAULT-VALUE})")
-    List<Integer> mppeBits;
+    @Mixin
+    PppSessionOptions ppp;
 
     @Option(names = "--stateless", description = "MPPE stateless mode (a key per packet); default stateful")
     boolean stateless;
@@ -327,8 +320,8 @@ public final class PppCommand implements Callable<Integer> {
 
     PppSessionConfig config() throws IOException {
         Role effectiveRole = role != null ? role : (secrets != null ? Role.SERVER : Role.CLIENT);
-        List<AuthenticationMethod> methods = auth.stream().map(ConfigValues::authenticationMethod).toList();
-        CcpSettings ccp = ccp();
+        List<AuthenticationMethod> methods = ppp.authenticationMethods();
+        CcpSettings ccp = ppp.ccp(List.of(stateless ? CcpSettings.Mode.STATELESS : CcpSettings.Mode.STATEFUL));
         AutomatonConfig automaton = AutomatonConfig.DEFAULTS;
         Duration echo = Duration.ofSeconds(echoInterval);
         if (effectiveRole == Role.SERVER) {
@@ -382,10 +375,6 @@ public final class PppCommand implements Callable<Integer> {
         }
         return new Inet4Address[] {(Inet4Address) InetAddress.getByName(localText),
                 (Inet4Address) InetAddress.getByName(remoteText)};
-    }
-
-    private CcpSettings ccp() {
-        return ConfigValues.ccp(mppe, mppeBits.stream().map(String::valueOf).toList(), List.of(stateless ? CcpSettings.Mode.STATELESS : CcpSettings.Mode.STATEFUL));
     }
 
     /**

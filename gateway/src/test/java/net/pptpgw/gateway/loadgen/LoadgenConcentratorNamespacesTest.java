@@ -1,17 +1,14 @@
 package net.pptpgw.gateway.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import net.pptpgw.gateway.Main;
+import java.util.Map;
+import net.pptpgw.gateway.EndToEndScript;
 import net.pptpgw.protocol.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,45 +29,28 @@ class LoadgenConcentratorNamespacesTest {
 
     @Test
     void fiftySessionsReachNetworkUpAndCarryIcmp(@TempDir Path work) throws IOException, InterruptedException {
-        assumeTrue("0".equals(ExternalTools.run(List.of("id", "-u"), "", 5).strip()), "needs root");
-        for (String program : List.of("ip", "tshark", "curl", "nft", "ping")) {
-            ExternalTools.require(program);
-        }
+        EndToEndScript.assumeRootWith("ip", "tshark", "curl", "nft", "ping");
         Path script = Path.of("../benchmarks/concentrator-bench.sh").toAbsolutePath().normalize();
-        String gateway = ProcessHandle.current().info().command().orElseThrow()
-                + " --enable-native-access=ALL-UNNAMED -cp " + System.getProperty("java.class.path") + " "
-                + Main.class.getName();
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "check", "50")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("script.out").toFile());
-        builder.environment().put("GW", gateway);
-        builder.environment().put("WORK", work.toString());
-        builder.environment().put("JAVA_HOME", Path.of(ProcessHandle.current().info().command().orElseThrow())
-                .getParent().getParent().toString());
-        Process process = builder.start();
-        boolean finished = process.waitFor(240, TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            process.waitFor(15, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(work.resolve("script.out"), StandardCharsets.UTF_8);
-        String log = Files.exists(work.resolve("concentrator.log"))
-                ? Files.readString(work.resolve("concentrator.log"), StandardCharsets.UTF_8) : "(no log)";
-        assertThat(finished).as(output).isTrue();
-        assertThat(process.exitValue()).as("%s%n--- concentrator.log%n%s", output, log).isZero();
+        String javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent().toString();
+        EndToEndScript.Result run = EndToEndScript.run(work,
+                Map.of("GW", EndToEndScript.gatewayCommand(), "WORK", work.toString(), "JAVA_HOME", javaHome),
+                240, script, "check", "50");
+        String output = run.output();
+        assertThat(run.finished()).as(output).isTrue();
+        assertThat(run.exitValue()).as("%s%n--- concentrator.log%n%s", output, EndToEndScript.log(work, "concentrator.log"))
+                .isZero();
         assertThat(output).contains("CONCENTRATOR-BENCH-OK").contains("loadgen exit 0");
 
         String report = Files.readString(work.resolve("check.json"), StandardCharsets.UTF_8);
-        assertThat(number(report, "established")).as(report).isEqualTo(50);
-        assertThat(number(report, "failed")).as(report).isZero();
-        assertThat(number(report, "heldAtEnd")).as(report).isEqualTo(50);
-        assertThat(number(report, "controlConnections")).as(report).isEqualTo(10);
-        assertThat(number(report, "teardownIncomplete")).as(report).isZero();
+        assertThat(EndToEndScript.number(report, "established")).as(report).isEqualTo(50);
+        assertThat(EndToEndScript.number(report, "failed")).as(report).isZero();
+        assertThat(EndToEndScript.number(report, "heldAtEnd")).as(report).isEqualTo(50);
+        assertThat(EndToEndScript.number(report, "controlConnections")).as(report).isEqualTo(10);
+        assertThat(EndToEndScript.number(report, "teardownIncomplete")).as(report).isZero();
         assertThat(report).contains("\"failures\": {}").contains("\"lostDuringHold\": {}");
         // 2 echoes/s per session for the 5 s hold; replies lost only at the very end, when teardown starts.
-        assertThat(number(report, "echoReplies")).as(report).isGreaterThan(300)
-                .isGreaterThanOrEqualTo(number(report, "echoRequests") - 50);
+        assertThat(EndToEndScript.number(report, "echoReplies")).as(report).isGreaterThan(300)
+                .isGreaterThanOrEqualTo(EndToEndScript.number(report, "echoRequests") - 50);
         assertThat(output).contains("metric pptp_sessions{state=\"up\"} = 0.0")
                 .contains("metric pptp_calls_active = 0.0")
                 .contains("metric pptp_pool_allocated = 0.0")
@@ -79,11 +59,5 @@ class LoadgenConcentratorNamespacesTest {
                 .contains("gre sources: 11") // ten for the 50 sessions, one for the TUN session
                 .contains("3 packets transmitted, 3 received, 0% packet loss");
         assertThat(ExternalTools.run(List.of("ip", "netns", "list"), "", 5)).doesNotContain("pg-cb-");
-    }
-
-    private static long number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
-        assertThat(m.find()).as(key + " in " + json).isTrue();
-        return Long.parseLong(m.group(1));
     }
 }

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -20,6 +21,9 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.pptpgw.gateway.Main;
 import net.pptpgw.gateway.JsonWriter;
+import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
+import net.pptpgw.protocol.ppp.fsm.CcpSettings;
+import net.pptpgw.protocol.ppp.fsm.MppeStrength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -124,7 +128,8 @@ class LoadgenPiecesTest {
         CommandLine line = Main.commandLine();
         CommandLine.ParseResult parsed = line.parseArgs("loadgen", "--server", "192.0.2.1", "--sessions", "7",
                 "--rate", "2.5", "--hold", "3s", "--timeout", "500ms", "--password-file", password.toString(),
-                "--source", "10.9.0.0/24", "--calls-per-connection", "4", "--stage", "CALL", "--traffic", "2");
+                "--source", "10.9.0.0/24", "--calls-per-connection", "4", "--stage", "CALL", "--traffic", "2",
+                "--auth", "mschap,pap", "--mppe", "allow", "--mppe-bits", "40,128");
         LoadgenCommand command = (LoadgenCommand) parsed.subcommand().commandSpec().userObject();
         LoadGenerator.Settings settings = command.settings();
         assertThat(settings.server().getPort()).isEqualTo(1723);
@@ -140,6 +145,10 @@ class LoadgenPiecesTest {
         var ppp = settings.ppp().apply(12);
         assertThat(ppp.credentials().orElseThrow().user()).isEqualTo("user12");
         assertThat(ppp.credentials().orElseThrow().password()).isEqualTo("secret-12");
+        assertThat(ppp.lcp().authenticateToPeerWith()).containsExactly(AuthenticationMethod.MS_CHAP, AuthenticationMethod.PAP);
+        assertThat(ppp.ccp()).isEqualTo(new CcpSettings(CcpSettings.Mppe.ALLOW,
+                List.of(MppeStrength.BITS_128, MppeStrength.BITS_40),
+                List.of(CcpSettings.Mode.STATEFUL, CcpSettings.Mode.STATELESS)));
     }
 
     @Test

@@ -1,17 +1,14 @@
 package net.pptpgw.gateway.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import net.pptpgw.gateway.Main;
+import java.util.Map;
+import net.pptpgw.gateway.EndToEndScript;
 import net.pptpgw.protocol.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,39 +25,25 @@ class LoadgenPptpdTest {
 
     @Test
     void fiveSessionsThroughPptpdAndAWrongPassword(@TempDir Path work) throws IOException, InterruptedException {
-        assumeTrue("0".equals(ExternalTools.run(List.of("id", "-u"), "", 5).strip()), "needs root");
-        for (String program : List.of("pptpd", "ip", "unshare", "tshark")) {
-            ExternalTools.require(program);
-        }
+        EndToEndScript.assumeRootWith("pptpd", "ip", "unshare", "tshark");
         Path script = Path.of("src/test/resources/net/pptpgw/gateway/loadgen/loadgen_pptpd.sh").toAbsolutePath();
-        String gateway = ProcessHandle.current().info().command().orElseThrow()
-                + " --enable-native-access=ALL-UNNAMED -cp " + System.getProperty("java.class.path") + " "
-                + Main.class.getName();
-        Process process = new ProcessBuilder("bash", script.toString(), gateway, work.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("script.out").toFile())
-                .start();
-        boolean finished = process.waitFor(280, TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            process.waitFor(15, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(work.resolve("script.out"), StandardCharsets.UTF_8);
-        assertThat(finished).as(output).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        EndToEndScript.Result run = EndToEndScript.run(work, Map.of(), 280, script, EndToEndScript.gatewayCommand(),
+                work.toString());
+        String output = run.output();
+        assertThat(run.finished()).as(output).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
         assertThat(output).contains("LOADGEN-SCRIPT-DONE");
 
         String run1 = Files.readString(work.resolve("run1.json"), StandardCharsets.UTF_8);
         assertThat(output).as("run 1 exit status").contains("--- run 1: five sessions\nexit 0");
-        assertThat(number(run1, "established")).as(run1).isEqualTo(5);
-        assertThat(number(run1, "failed")).as(run1).isZero();
-        assertThat(number(run1, "heldAtEnd")).as(run1).isEqualTo(5);
-        assertThat(number(run1, "teardownIncomplete")).as(run1).isZero();
-        assertThat(number(run1, "controlConnections")).as(run1).isEqualTo(5);
-        assertThat(number(run1, "echoReplies")).as(run1).isPositive();
+        assertThat(EndToEndScript.number(run1, "established")).as(run1).isEqualTo(5);
+        assertThat(EndToEndScript.number(run1, "failed")).as(run1).isZero();
+        assertThat(EndToEndScript.number(run1, "heldAtEnd")).as(run1).isEqualTo(5);
+        assertThat(EndToEndScript.number(run1, "teardownIncomplete")).as(run1).isZero();
+        assertThat(EndToEndScript.number(run1, "controlConnections")).as(run1).isEqualTo(5);
+        assertThat(EndToEndScript.number(run1, "echoReplies")).as(run1).isPositive();
         // Lost replies only at the very end of the hold, when teardown starts.
-        assertThat(number(run1, "echoReplies")).as(run1).isGreaterThanOrEqualTo(number(run1, "echoRequests") - 5);
+        assertThat(EndToEndScript.number(run1, "echoReplies")).as(run1).isGreaterThanOrEqualTo(EndToEndScript.number(run1, "echoRequests") - 5);
         assertThat(run1).contains("\"failures\": {}").contains("\"lostDuringHold\": {}");
         assertThat(output).contains("loadgen ").contains("up 5");
 
@@ -71,11 +54,5 @@ class LoadgenPptpdTest {
         assertThat(output).contains("malformed: 0");
         assertThat(output).contains("gre sources: 10.99.3.250 10.99.3.251 10.99.3.252 10.99.3.253 10.99.3.254 192.0.2.2");
         assertThat(ExternalTools.run(List.of("ip", "netns", "list"), "", 5)).doesNotContain("pg-lg-");
-    }
-
-    private static long number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
-        assertThat(m.find()).as(key + " in " + json).isTrue();
-        return Long.parseLong(m.group(1));
     }
 }

@@ -14,42 +14,8 @@ set -euo pipefail
 JAVA=$1; RELAY=$2; WORK=$3
 SRV=pg-cc-srv; HST=pg-cc-hst
 CLIENTS="1 2 3 4 5 6"
-namespaces() { echo $SRV $HST; for n in $CLIENTS; do echo pg-cc-cli$n; done; }
-cleanup() {
-    # Only this shell's live jobs: a stored PID of a job that ended may by now be another
-    # process's, or a thread of the JVM running this script (threads share the PID space).
-    for pid in $(jobs -p); do kill "$pid" 2>/dev/null || true; done
-    for ns in $(namespaces); do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    done
-    sleep 0.5
-    for ns in $(namespaces); do
-        for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns del $ns 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-trap "exit 1" INT TERM
-cleanup
-
-metric() { # metric NAME_WITH_LABELS -> value, 0 when absent
-    ip netns exec $SRV curl -s --max-time 5 http://127.0.0.1:9724/metrics \
-        | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
-}
-expect_metric() { # expect_metric NAME VALUE, waiting up to 15 s
-    for i in $(seq 1 30); do
-        [ "$(metric "$1")" = "$2" ] && { echo "metric $1 = $2"; return 0; }
-        sleep 0.5
-    done
-    echo "metric $1 is $(metric "$1"), expected $2"; return 1
-}
-wait_log() { # wait_log FILE PATTERN SECONDS
-    for i in $(seq 1 $(( $3 * 2 ))); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.5
-    done
-    echo "no '$2' in $1 after $3 s"; return 1
-}
+METRICS=http://127.0.0.1:9724/metrics
+source "$(dirname "$0")/../netns.sh" $SRV $HST $(for n in $CLIENTS; do echo pg-cc-cli$n; done)
 
 # --- the concentrator's namespace: a bridge for the clients, a veth to the host behind it.
 ip netns add $SRV

@@ -10,6 +10,7 @@
 set -euo pipefail
 JAVA=$1; WORK=$2
 source "$(dirname "$0")/../netns_pair.sh" pg-lg
+source "$(dirname "$0")/../pptpd.sh"
 ip -n $CLI route add local 10.99.0.0/16 dev lo
 ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
 
@@ -17,26 +18,10 @@ ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
 for i in 0 1 2 3 4; do printf 'user%d * "s3cret %d" *\n' $i $i >> "$WORK/chap-secrets"; done
 printf 's3cret %%d\n' > "$WORK/password"
 printf 'wrong\n' > "$WORK/wrong-password"
-: > "$WORK/options.pptpd"
-cat > "$WORK/launcher.sh" <<LAUNCH
-#!/bin/sh
-exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pglgs%d --auth mschapv2 --mppe require \
-    --mppe-bits 128 --log-file $WORK/server.log "\$@"
-LAUNCH
-chmod +x "$WORK/launcher.sh"
-cat > "$WORK/pptpd.conf" <<CONF
-ppp $WORK/launcher.sh
-option $WORK/options.pptpd
-localip 10.78.0.1
-remoteip 10.78.0.2-30
-CONF
 
-ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
-    > "$WORK/pptpd.out" 2>&1 &
-pids+=($!)
+start_pptpd pglgs%d 10.78.0.1 10.78.0.2-30
 ip netns exec $SRV tshark -q -i pg-lg-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
 capture=$!
-pids+=($capture)
 sleep 1.5
 
 echo "--- run 1: five sessions"

@@ -11,6 +11,7 @@
 set -euo pipefail
 JAVA=$1; RELAY=$2; WORK=$3
 source "$(dirname "$0")/../netns_pair.sh" pg-ppp
+source "$(dirname "$0")/../pptpd.sh"
 # Why full-speed runs used to drop the call: pptpctrl and pptp each read GRE from a raw socket,
 # one packet per select() round, and pptpctrl blocks writing into the pty between reads. When
 # either is not scheduled for ~20 ms at 35-65 Mbit/s (two shared vCPUs), its socket's receive
@@ -34,35 +35,18 @@ done
 
 printf 'alice * "s3cret pass" *\n' > "$WORK/chap-secrets"
 printf 's3cret pass\n' > "$WORK/password"
-: > "$WORK/options.pptpd"
-cat > "$WORK/launcher.sh" <<LAUNCH
-#!/bin/sh
-exec $JAVA ppp --secrets $WORK/chap-secrets --name pptpd --tun pgsrv%d --auth mschapv2 --mppe require \
-    --mppe-bits 128 ${PPP_ARGS:-} --log-file $WORK/server.log "\$@"
-LAUNCH
-chmod +x "$WORK/launcher.sh"
-cat > "$WORK/pptpd.conf" <<CONF
-ppp $WORK/launcher.sh
-option $WORK/options.pptpd
-localip 10.77.0.1
-remoteip 10.77.0.2-9
-CONF
 
 # Private /run for each side: pptpd's pid file, pptp's call-manager socket.
-ip netns exec $SRV unshare -m sh -c "mount -t tmpfs tmpfs /run && exec pptpd -f -c $WORK/pptpd.conf -p /run/pptpd.pid" \
-    > "$WORK/pptpd.out" 2>&1 &
-pids+=($!)
+start_pptpd pgsrv%d 10.77.0.1 10.77.0.2-9 ${PPP_ARGS:-}
 if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV tshark -q -i pg-ppp-s -f 'ip proto 47' -w "$WORK/link.pcap" > "$WORK/tshark.out" 2>&1 &
     capture=$!
-    pids+=($capture)
 fi
 sleep 1
 ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $JAVA ppp --role client \
     --user alice --password-file $WORK/password --tun pgcli%d --auth mschapv2 --mppe require --mppe-bits 128 ${PPP_ARGS:-} \
     --log-file $WORK/client.log --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" \
     > "$WORK/client.out" 2>&1 &
-pids+=($!)
 
 for i in $(seq 1 60); do
     if grep -q 'TUN .* up' "$WORK/client.log" 2>/dev/null && grep -q 'TUN .* up' "$WORK/server.log" 2>/dev/null; then
@@ -82,7 +66,6 @@ echo "--- ping"
 ip netns exec $CLI ping -c 3 -W 3 10.77.0.1
 if [ "${IPERF:-0}" = 1 ]; then
     ip netns exec $SRV iperf3 -s -1 -B 10.77.0.1 > "$WORK/iperf-server.out" 2>&1 &
-    pids+=($!)
     sleep 1
     # Bounded in time: a stalled transfer fails the run instead of hanging it.
     timeout 30 ip netns exec $CLI iperf3 -c 10.77.0.1 -t 5 ${IPERF_ARGS:-} | tee "$WORK/iperf.out"

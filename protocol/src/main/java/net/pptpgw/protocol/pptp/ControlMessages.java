@@ -32,6 +32,8 @@ public final class ControlMessages {
     public static final int CONTROL_MESSAGE = 1;
     /** Sent as a constant so the receiver can check it is in step with the TCP stream (RFC 2637 §1.4). */
     public static final int MAGIC_COOKIE = 0x1A2B3C4D;
+    /** The TCP port a PAC listens on for control connections (RFC 2637; IANA's "pptp"). */
+    public static final int PPTP_PORT = 1723;
 
     private static final String PROTOCOL = "pptp";
 

@@ -3,7 +3,7 @@ package net.pptpgw.protocol.ppp.ccp;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
-import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
 /**
@@ -43,20 +43,14 @@ public sealed interface CcpOption extends ConfigurationOption {
      * Any other compression method, or option 18 with a Data size other than 4, kept octet for
      * octet so that it can be Configure-Rejected verbatim (RFC 1661 §5.4, RFC 1962 §4).
      */
-    record Raw(int type, Octets data) implements CcpOption {
+    record Raw(int type, Octets data) implements CcpOption, RawOption {
         public Raw {
-            FieldChecks.checkUnsigned("type", type, 0xff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH);
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            data.writeTo(out);
+            RawOption.check(type, data);
         }
 
         @Override
         public String toString() {
-            return "Raw[" + typeName() + " (" + type + "), data=" + data + "]";
+            return RawOption.toString(this);
         }
     }
 }

@@ -7,9 +7,10 @@ import io.netty.buffer.ByteBuf;
  * Data. Length counts the two header octets, so the Data field is at most 253 octets.
  *
  * <p>Each protocol has its own sealed family of options ({@code LcpOption}, {@code IpcpOption},
- * {@code CcpOption}), each with a {@code Raw} member that keeps an unknown (or malformed) option
- * octet for octet: RFC 1661 §5.4 has the receiver Configure-Reject such options verbatim, and
- * re-encoding a {@code Raw} option reproduces exactly the octets that were received.
+ * {@code CcpOption}), each with a {@code Raw} member ({@link RawOption}) that keeps an unknown
+ * (or malformed) option octet for octet: RFC 1661 §5.4 has the receiver Configure-Reject such
+ * options verbatim, and re-encoding a {@code Raw} option reproduces exactly the octets that
+ * were received.
  *
  * <p>An option encodes its own Data field so that {@link ControlPacketCodec#encode} needs no
  * knowledge of the protocol whose options it writes.

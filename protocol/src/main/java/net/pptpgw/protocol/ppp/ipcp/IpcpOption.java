@@ -5,6 +5,8 @@ import java.net.Inet4Address;
 import java.util.Objects;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.ProtocolOption;
+import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
 /**
@@ -71,26 +73,33 @@ public sealed interface IpcpOption extends ConfigurationOption {
      * IP-Compression-Protocol (type 2, RFC 1332 §3.2) with any other protocol (e.g. IPHC 0061,
      * RFC 2509), or with Van Jacobson parameters that RFC 1332 §4 does not define.
      */
-    record IpCompressionProtocol(int protocol, Octets data) implements IpcpOption {
+    record IpCompressionProtocol(int protocol, Octets data) implements IpcpOption, ProtocolOption {
         public IpCompressionProtocol {
-            FieldChecks.checkUnsigned("protocol", protocol, 0xffff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH - 2);
+            ProtocolOption.check(protocol, data);
         }
 
         @Override
         public int type() {
             return IpcpOptionType.IP_COMPRESSION_PROTOCOL;
         }
+    }
+
+    /**
+     * An option whose Data is one IPv4 address: IP-Address (RFC 1332 §3.3) and the DNS and NBNS
+     * server options (RFC 1877 §1), which all ask the peer for its value with 0.0.0.0.
+     */
+    sealed interface AddressOption extends IpcpOption
+            permits IpAddress, PrimaryDnsServer, PrimaryNbnsServer, SecondaryDnsServer, SecondaryNbnsServer {
+        Inet4Address address();
 
         @Override
-        public void encodeData(ByteBuf out) {
-            out.writeShort(protocol);
-            data.writeTo(out);
+        default void encodeData(ByteBuf out) {
+            out.writeBytes(address().getAddress());
         }
     }
 
     /** IP-Address (type 3, RFC 1332 §3.3): the sender's own address, 0.0.0.0 to ask for one. */
-    record IpAddress(Inet4Address address) implements IpcpOption {
+    record IpAddress(Inet4Address address) implements AddressOption {
         public IpAddress {
             Objects.requireNonNull(address, "address");
         }
@@ -99,15 +108,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.IP_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Primary-DNS-Server-Address (type 129, RFC 1877 §1.1). */
-    record PrimaryDnsServer(Inet4Address address) implements IpcpOption {
+    record PrimaryDnsServer(Inet4Address address) implements AddressOption {
         public PrimaryDnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -116,15 +120,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.PRIMARY_DNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Primary-NBNS-Server-Address (type 130, RFC 1877 §1.2): the WINS server Windows clients ask for. */
-    record PrimaryNbnsServer(Inet4Address address) implements IpcpOption {
+    record PrimaryNbnsServer(Inet4Address address) implements AddressOption {
         public PrimaryNbnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -133,15 +132,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.PRIMARY_NBNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Secondary-DNS-Server-Address (type 131, RFC 1877 §1.3). */
-    record SecondaryDnsServer(Inet4Address address) implements IpcpOption {
+    record SecondaryDnsServer(Inet4Address address) implements AddressOption {
         public SecondaryDnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -150,15 +144,10 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.SECONDARY_DNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /** Secondary-NBNS-Server-Address (type 132, RFC 1877 §1.4). */
-    record SecondaryNbnsServer(Inet4Address address) implements IpcpOption {
+    record SecondaryNbnsServer(Inet4Address address) implements AddressOption {
         public SecondaryNbnsServer {
             Objects.requireNonNull(address, "address");
         }
@@ -167,31 +156,20 @@ public sealed interface IpcpOption extends ConfigurationOption {
         public int type() {
             return IpcpOptionType.SECONDARY_NBNS_SERVER_ADDRESS;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeBytes(address.getAddress());
-        }
     }
 
     /**
      * Any other option (e.g. Mobile-IPv4, type 4), or a known one whose Data has the wrong size,
      * kept octet for octet so that it can be Configure-Rejected verbatim (RFC 1661 §5.4).
      */
-    record Raw(int type, Octets data) implements IpcpOption {
+    record Raw(int type, Octets data) implements IpcpOption, RawOption {
         public Raw {
-            FieldChecks.checkUnsigned("type", type, 0xff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH);
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            data.writeTo(out);
+            RawOption.check(type, data);
         }
 
         @Override
         public String toString() {
-            return "Raw[" + typeName() + " (" + type + "), data=" + data + "]";
+            return RawOption.toString(this);
         }
     }
 }

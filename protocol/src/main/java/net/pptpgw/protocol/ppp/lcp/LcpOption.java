@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.Optional;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.FieldChecks;
+import net.pptpgw.protocol.ppp.cp.ProtocolOption;
+import net.pptpgw.protocol.ppp.cp.RawOption;
 import net.pptpgw.protocol.Octets;
 
 /**
@@ -66,7 +68,7 @@ public sealed interface LcpOption extends ConfigurationOption {
      * authenticate with, and protocol-specific data. For CHAP the data is one Algorithm octet
      * (RFC 1994 §3.1), which tells MD5, MS-CHAP and MS-CHAPv2 apart.
      */
-    record AuthenticationProtocol(int protocol, Octets data) implements LcpOption {
+    record AuthenticationProtocol(int protocol, Octets data) implements LcpOption, ProtocolOption {
         /** Password Authentication Protocol (RFC 1334 §2.2), no data. */
         public static final int PAP = 0xc023;
         /** Challenge-Handshake Authentication Protocol (RFC 1994 §3.1), one Algorithm octet. */
@@ -75,8 +77,7 @@ public sealed interface LcpOption extends ConfigurationOption {
         public static final int EAP = 0xc227;
 
         public AuthenticationProtocol {
-            FieldChecks.checkUnsigned("protocol", protocol, 0xffff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH - 2);
+            ProtocolOption.check(protocol, data);
         }
 
         public static AuthenticationProtocol pap() {
@@ -96,36 +97,23 @@ public sealed interface LcpOption extends ConfigurationOption {
         public int type() {
             return LcpOptionType.AUTHENTICATION_PROTOCOL;
         }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeShort(protocol);
-            data.writeTo(out);
-        }
     }
 
     /**
      * Quality-Protocol (type 4, RFC 1661 §6.3): the link-quality monitoring protocol, e.g. Link
      * Quality Report c025 whose data is a 4-octet Reporting-Period (RFC 1989 §2.5).
      */
-    record QualityProtocol(int protocol, Octets data) implements LcpOption {
+    record QualityProtocol(int protocol, Octets data) implements LcpOption, ProtocolOption {
         /** Link Quality Report (RFC 1989). */
         public static final int LINK_QUALITY_REPORT = 0xc025;
 
         public QualityProtocol {
-            FieldChecks.checkUnsigned("protocol", protocol, 0xffff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH - 2);
+            ProtocolOption.check(protocol, data);
         }
 
         @Override
         public int type() {
             return LcpOptionType.QUALITY_PROTOCOL;
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            out.writeShort(protocol);
-            data.writeTo(out);
         }
     }
 
@@ -263,20 +251,14 @@ public sealed interface LcpOption extends ConfigurationOption {
      * Any other option, or a known one whose Data has the wrong size, kept octet for octet so
      * that it can be Configure-Rejected verbatim (RFC 1661 §5.4) or relayed.
      */
-    record Raw(int type, Octets data) implements LcpOption {
+    record Raw(int type, Octets data) implements LcpOption, RawOption {
         public Raw {
-            FieldChecks.checkUnsigned("type", type, 0xff);
-            FieldChecks.checkLength("data", data, MAX_DATA_LENGTH);
-        }
-
-        @Override
-        public void encodeData(ByteBuf out) {
-            data.writeTo(out);
+            RawOption.check(type, data);
         }
 
         @Override
         public String toString() {
-            return "Raw[" + typeName() + " (" + type + "), data=" + data + "]";
+            return RawOption.toString(this);
         }
     }
 }
