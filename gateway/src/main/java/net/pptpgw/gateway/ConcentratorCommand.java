@@ -141,7 +141,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
                     + "(default: 60s, RFC 2637 §2.4).")
     Duration echoInterval;
 
-    @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = NatHelperCommand.DurationConverter.class,
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "At SIGTERM/SIGINT, how long the PPP sessions have to finish the LCP Terminate "
                     + "exchange (every client is sent a Terminate-Request at once) before the calls are "
                     + "disconnected; 0s disconnects at once (default: 1s).")
@@ -149,7 +149,7 @@ public final class ConcentratorCommand implements Callable<Integer> {
 
     @Option(names = "--tun", paramLabel = "NAME",
             description = "TUN interface every session's IP goes through; the pool is routed to it "
-                    + "(default: " + ConcentratorSettings.DEFAULT_TUN + ").")
+                    + "(default: pptpgw%%d, the kernel numbering it).") // %% : picocli formats descriptions
     String tun;
 
     @Option(names = "--tun-mtu", paramLabel = "BYTES",

@@ -172,7 +172,7 @@ class ShutdownTeardownTest {
         });
         sessions = new SessionFactory(policy, pool, ChapSecrets.parse("test", "u1 * \"pass one\" *\n"), ip, meters);
         ConcentratorConfig config = ConcentratorConfig.defaults()
-                .withListen(InetAddress.getByName(SERVER), ConcentratorConfig.PPTP_PORT)
+                .withListen(InetAddress.getByName(SERVER), ControlMessages.PPTP_PORT)
                 .withShutdownGrace(shutdownGrace);
         server = new ConcentratorServer(config, meters, sessions, GreConfig.defaults(), sessions);
         serverNs.callInside(server::start);
@@ -325,7 +325,7 @@ class ShutdownTeardownTest {
             control = clientNs.callInside(() -> {
                 Socket socket = new Socket();
                 socket.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
-                socket.connect(new InetSocketAddress(InetAddress.getByName(SERVER), ConcentratorConfig.PPTP_PORT), 5000);
+                socket.connect(new InetSocketAddress(InetAddress.getByName(SERVER), ControlMessages.PPTP_PORT), 5000);
                 return socket;
             });
             write(new StartControlConnectionRequest(StartControlConnectionRequest.PROTOCOL_VERSION_1_0,
