@@ -17,8 +17,11 @@
 #                                              WARMUP=M: each load generator first runs M sessions unreported
 #   concentrator-bench.sh held N K RATE        hold N sessions (K calls per control connection) and
 #                                              measure the concentrator's live heap before and with them
-#   concentrator-bench.sh goodput REPS SECS    iperf3 through one MPPE-128 tunnel (pptp + pptp-gateway ppp)
-#                                              against kernel forwarding between the same namespaces
+#   concentrator-bench.sh goodput REPS SECS    iperf3 through one MPPE-128 tunnel (A: pptp + pptp-gateway ppp,
+#                                              B: the client library's own TUN) against kernel forwarding
+#                                              between the same namespaces (C: at the tunnel's MTU without
+#                                              offloads), then one core's MPPE rate (the tunnel's ceiling;
+#                                              needs benchmarks/target/benchmarks.jar)
 # Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
 # flight recording of the concentrator into WORK). Namespaces pg-cb-* and every process are removed on exit.
 set -euo pipefail
@@ -247,6 +250,22 @@ goodput)
         echo "rep C$r: kernel forwarding, MTU $mtu, no TSO/GSO/GRO: $kernel Mbit/s; load $(load)"
     done
     echo "concentrator CPU (utime+stime ticks): $(awk '{print $14 + $15}' /proc/$concentrator/stat)"
+    # The RC4 work alone bounds a tunnel's goodput: every 1,400-octet PPP frame is encrypted once
+    # at the client and decrypted once at the concentrator, a full MPPE operation each (stateless:
+    # a key change and an RC4 key schedule per packet, RFC 3078 §7.1). With one of the two vCPUs
+    # doing nothing but each side's MPPE (no iperf3, no TCP, no I/O at all), one tunnel cannot
+    # move more than one core's MPPE rate. Measured here, in the same run, on this machine.
+    bench_jar="$root/benchmarks/target/benchmarks.jar"
+    if [ -f "$bench_jar" ]; then
+        "$JAVA_HOME/bin/java" -jar "$bench_jar" 'Rc4Benchmark.(ours|oursStatelessMppe)$' -f 1 -wi 2 -i 3 -w 1s -r 2s \
+            -rf csv -rff "$WORK/mppe-ceiling.csv" > "$WORK/mppe-ceiling.txt" 2>&1 || true
+        for bm in oursStatelessMppe ours; do
+            mbs=$(awk -F, -v b="Rc4Benchmark.$bm\"" 'index($1, b) {gsub(/"/, "", $5); print $5}' "$WORK/mppe-ceiling.csv" 2>/dev/null)
+            [ -n "$mbs" ] && echo "MPPE-128 on one core ($bm: $([ $bm = ours ] && echo stateful RC4 || echo stateless, re-key per packet)): $mbs MB/s = $(python3 -c "print('%.0f' % ($mbs * 8))") Mbit/s: the ceiling for one tunnel with a core per side; load $(load)"
+        done
+    else
+        echo "(no $bench_jar: build it with mvn -pl benchmarks -am package -DskipTests for the MPPE ceiling)"
+    fi
     ;;
 *)
     echo "unknown mode $MODE"; exit 2 ;;
