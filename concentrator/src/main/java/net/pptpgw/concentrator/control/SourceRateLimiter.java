@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import net.pptpgw.concentrator.TokenBucket;
 
 /**
  * A token bucket per source address for new TCP connections: {@code burst} at once, then
@@ -17,16 +18,16 @@ import java.util.function.LongSupplier;
  */
 public final class SourceRateLimiter {
 
-    private final double tokensPerNano;
+    private final double perSecond;
     private final int burst;
     private final LongSupplier nanoClock;
-    private final Cache<InetAddress, Bucket> buckets;
+    private final Cache<InetAddress, TokenBucket> buckets;
 
     public SourceRateLimiter(double perSecond, int burst, int maxSources, LongSupplier nanoClock) {
-        this.tokensPerNano = perSecond / 1e9;
+        this.perSecond = perSecond;
         this.burst = burst;
         this.nanoClock = nanoClock;
-        long refillNanos = (long) Math.ceil(burst / tokensPerNano);
+        long refillNanos = new TokenBucket(perSecond, burst, nanoClock).refillNanos();
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(maxSources)
                 .expireAfterAccess(Duration.ofNanos(Math.max(refillNanos, 1)))
@@ -37,33 +38,12 @@ public final class SourceRateLimiter {
 
     /** Takes one token from {@code source}'s bucket; false when it is empty. */
     public boolean tryAcquire(InetAddress source) {
-        long now = nanoClock.getAsLong();
-        return buckets.get(source, key -> new Bucket(burst, now)).tryTake(now, tokensPerNano, burst);
+        return buckets.get(source, key -> new TokenBucket(perSecond, burst, nanoClock)).tryTake();
     }
 
     /** Sources currently tracked (for tests and diagnostics). */
     public long trackedSources() {
         buckets.cleanUp();
         return buckets.estimatedSize();
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long lastNanos;
-
-        Bucket(int tokens, long nowNanos) {
-            this.tokens = tokens;
-            this.lastNanos = nowNanos;
-        }
-
-        synchronized boolean tryTake(long nowNanos, double tokensPerNano, int burst) {
-            tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * tokensPerNano);
-            lastNanos = nowNanos;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import net.pptpgw.concentrator.Ipv4;
+import net.pptpgw.concentrator.TokenBucket;
 import net.pptpgw.concentrator.ip.IpMetrics.IcmpOutcome;
 import net.pptpgw.concentrator.pool.AddressPool;
 import net.pptpgw.linux.IpCommand;

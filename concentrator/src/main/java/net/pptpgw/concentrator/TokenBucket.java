@@ -1,14 +1,15 @@
-package net.pptpgw.concentrator.ip;
+package net.pptpgw.concentrator;
 
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket for one thread (the TUN's event loop): {@code burst} at once, then
- * {@code perSecond} sustained. It bounds the ICMP errors the data plane originates, in all,
- * as RFC 1812 §4.3.2.8 asks of a router, so that a flood of oversized packets with forged
- * sources cannot turn the concentrator into a reflector. No allocation.
+ * A token bucket: {@code burst} at once, then {@code perSecond} sustained, on a nanosecond
+ * clock. Bounds what a source may start (new control connections, {@code SourceRateLimiter})
+ * and what the data plane originates (ICMP errors, RFC 1812 §4.3.2.8, so that a flood of
+ * oversized packets with forged sources cannot turn the concentrator into a reflector).
+ * Thread-safe; allocates nothing.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private final double tokensPerNano;
     private final int burst;
@@ -16,7 +17,7 @@ final class TokenBucket {
     private double tokens;
     private long lastNanos;
 
-    TokenBucket(double perSecond, int burst, LongSupplier nanoClock) {
+    public TokenBucket(double perSecond, int burst, LongSupplier nanoClock) {
         if (!(perSecond > 0) || burst < 1) {
             throw new IllegalArgumentException("need perSecond > 0 and burst >= 1: " + perSecond + ", " + burst);
         }
@@ -28,7 +29,7 @@ final class TokenBucket {
     }
 
     /** Takes one token; false when the bucket is empty. */
-    boolean tryTake() {
+    public synchronized boolean tryTake() {
         long now = nanoClock.getAsLong();
         tokens = Math.min(burst, tokens + (now - lastNanos) * tokensPerNano);
         lastNanos = now;
@@ -37,5 +38,10 @@ final class TokenBucket {
         }
         tokens -= 1;
         return true;
+    }
+
+    /** Nanoseconds an empty bucket takes to fill up again. */
+    public long refillNanos() {
+        return (long) Math.ceil(burst / tokensPerNano);
     }
 }
