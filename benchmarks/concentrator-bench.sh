@@ -261,7 +261,7 @@ goodput)
             -rf csv -rff "$WORK/mppe-ceiling.csv" > "$WORK/mppe-ceiling.txt" 2>&1 || true
         for bm in oursStatelessMppe ours; do
             mbs=$(awk -F, -v b="Rc4Benchmark.$bm\"" 'index($1, b) {gsub(/"/, "", $5); print $5}' "$WORK/mppe-ceiling.csv" 2>/dev/null)
-            [ -n "$mbs" ] && echo "MPPE-128 on one core ($bm: $([ $bm = ours ] && echo stateful RC4 || echo stateless, re-key per packet)): $mbs MB/s = $(python3 -c "print('%.0f' % ($mbs * 8))") Mbit/s: the ceiling for one tunnel with a core per side; load $(load)"
+            [ -n "$mbs" ] && echo "MPPE-128 on one core ($bm: $([ $bm = ours ] && echo stateful RC4 || echo stateless, re-key per packet)): $(printf '%.1f' "$mbs") MB/s = $(python3 -c "print('%.0f' % ($mbs * 8))") Mbit/s: the ceiling for one tunnel with a core per side; load $(load)"
         done
     else
         echo "(no $bench_jar: build it with mvn -pl benchmarks -am package -DskipTests for the MPPE ceiling)"
