@@ -485,6 +485,9 @@ public final class PppSession {
         startEcho();
         AuthContext context = new SessionAuthContext();
         authenticationsPending = 0;
+        // MPPE keys come from this authentication, not an earlier one (LCP renegotiated): the
+        // peer derives its keys from the new exchange too (RFC 3079 §3).
+        mppeKeys = null;
         lcpAgreement.authenticatePeerWith().ifPresent(method -> {
             authenticationsPending++;
             if (method == AuthenticationMethod.PAP) {
