@@ -292,6 +292,11 @@ public final class IpcpPolicy implements NegotiationPolicy {
      * case for a server) or the one our request carries (a client's, adopted from the peer's Nak).
      */
     private Inet4Address canonical(Inet4Address address) {
+        for (Optional<Inet4Address> known : settingsAddresses()) {
+            if (known.isPresent() && known.get().equals(address)) {
+                return known.get();
+            }
+        }
         if (address.equals(localAddress)) {
             return localAddress;
         }
@@ -302,18 +307,22 @@ public final class IpcpPolicy implements NegotiationPolicy {
                 }
             }
         }
-        return optional(address).get();
+        return unspecified(address) ? UNSPECIFIED : address;
     }
 
     /** The settings' {@code Optional} of {@code address} if it is one of theirs, else a new one. */
     private Optional<Inet4Address> optional(Inet4Address address) {
-        for (Optional<Inet4Address> known : List.of(settings.localAddress(), settings.peerAddress(),
-                settings.primaryDns(), settings.secondaryDns(), settings.primaryNbns(), settings.secondaryNbns())) {
+        for (Optional<Inet4Address> known : settingsAddresses()) {
             if (known.isPresent() && known.get().equals(address)) {
                 return known;
             }
         }
-        return unspecified(address) ? Optional.of(UNSPECIFIED) : Optional.of(address);
+        return Optional.of(address);
+    }
+
+    private List<Optional<Inet4Address>> settingsAddresses() {
+        return List.of(settings.localAddress(), settings.peerAddress(), settings.primaryDns(), settings.secondaryDns(),
+                settings.primaryNbns(), settings.secondaryNbns());
     }
 
     static boolean unspecified(Inet4Address address) {

@@ -98,9 +98,9 @@ public final class OptionNegotiationAutomaton {
      * The peer's Configure-Request our last Configure-Ack answered, -1 once we answered another
      * with a Nak or Reject: in Opened it is the request the agreement rests on, which {@code
      * receiveConfigureRequest} re-acknowledges if the peer sends it again. Its options are kept
-     * as the octets received (a byte array of 20-40 octets rather than a packet, a list and an
-     * object per option, some 150 bytes): the comparison is octet for octet anyway, and an exact
-     * copy, unlike a hash, can never let a different request through unjudged.
+     * as octets (one array of 24-48 bytes for what PPTP peers send, rather than a packet, a list
+     * and an object per option, 100-200 bytes): the comparison is octet for octet anyway, and an
+     * exact copy, unlike a hash, can never let a different request through unjudged.
      */
     private int acknowledgedIdentifier = NONE;
     private byte[] acknowledgedOptions;
