@@ -21,6 +21,8 @@ public enum AuthenticationMethod {
     MS_CHAP_V2(AuthenticationProtocol.chap(ChapAlgorithm.MS_CHAP_V2));
 
     private final AuthenticationProtocol option;
+    /** {@link #of} answers with these: every session's LCP agreement holds one (issue 5). */
+    private final Optional<AuthenticationMethod> asOptional = Optional.of(this);
 
     AuthenticationMethod(AuthenticationProtocol option) {
         this.option = option;
@@ -43,7 +45,7 @@ public enum AuthenticationMethod {
     public static Optional<AuthenticationMethod> of(AuthenticationProtocol option) {
         for (AuthenticationMethod method : values()) {
             if (method.option.equals(option)) {
-                return Optional.of(method);
+                return method.asOptional;
             }
         }
         return Optional.empty();

@@ -34,6 +34,10 @@ import net.pptpgw.protocol.ppp.fsm.CcpSettings.Mode;
  * comes up, {@link #agreementProblem} insists on MPPE both ways when required, on one strength
  * and mode for both directions whenever MPPE is used, and on MS-CHAP keys being available
  * (RFC 3079 derives MPPE keys from MS-CHAP; after PAP or CHAP-MD5 there are none).
+ *
+ * <p>Every session keeps one for as long as it lives (issue 5), so of each acknowledged request
+ * it keeps only the MPPE it asks for, as one of the shared {@link MppeAgreement} instances, and
+ * its offer as Supported Bits rather than a set.
  */
 public final class CcpPolicy implements NegotiationPolicy {
 
@@ -44,13 +48,14 @@ public final class CcpPolicy implements NegotiationPolicy {
     private final CcpSettings settings;
     private final boolean mppeKeysAvailable;
 
-    // What we request: MPPE or nothing, and if MPPE, which strengths and mode.
+    // What we request: MPPE or nothing, and if MPPE, which strengths (their Supported Bits) and mode.
     private boolean requestMppe;
-    private Set<MppeStrength> offer = EnumSet.noneOf(MppeStrength.class);
+    private int offer;
     private Mode mode;
 
-    private List<ConfigurationOption> acknowledgedByPeer = List.of();
-    private List<ConfigurationOption> acknowledgedByUs = List.of();
+    // The MPPE of each acknowledged request, null for none: ours (receive) and the peer's (transmit).
+    private MppeAgreement acknowledgedByPeer;
+    private MppeAgreement acknowledgedByUs;
 
     /**
      * @param mppeKeysAvailable whether authentication produced MPPE key material (MS-CHAP or
@@ -76,19 +81,22 @@ public final class CcpPolicy implements NegotiationPolicy {
     @Override
     public void startNegotiation() {
         requestMppe = mppeUsable();
-        offer = settings.strengths().isEmpty() ? EnumSet.noneOf(MppeStrength.class) : EnumSet.copyOf(settings.strengths());
+        offer = 0;
+        for (MppeStrength strength : settings.strengths()) {
+            offer |= strength.bit();
+        }
         mode = settings.modes().isEmpty() ? null : settings.modes().getFirst();
     }
 
     /** Option 18 with our current offer, or nothing: an empty request asks for no compression (RFC 1962 §3). */
     @Override
     public List<ConfigurationOption> requestedOptions() {
-        return requestMppe ? List.of(new Mppe(bits(offer, mode))) : List.of();
+        return requestMppe ? List.of(new Mppe(new MppeSupportedBits(offer | CcpSettings.bits(mode)))) : List.of();
     }
 
     @Override
     public void requestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByPeer = List.copyOf(options);
+        acknowledgedByPeer = mppeIn(options).orElse(null);
     }
 
     @Override
@@ -107,7 +115,7 @@ public final class CcpPolicy implements NegotiationPolicy {
                 requestMppe = false;
                 continue;
             }
-            offer = EnumSet.of(preferred(acceptable));
+            offer = preferred(acceptable).bit();
             mode = suggestedMode;
         }
         return ReplyOutcome.ADOPTED;
@@ -165,13 +173,13 @@ public final class CcpPolicy implements NegotiationPolicy {
 
     @Override
     public void peerRequestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByUs = List.copyOf(options);
+        acknowledgedByUs = mppeIn(options).orElse(null);
     }
 
     @Override
     public Optional<Termination> agreementProblem() {
-        Optional<MppeAgreement> receive = mppeIn(acknowledgedByPeer);
-        Optional<MppeAgreement> transmit = mppeIn(acknowledgedByUs);
+        Optional<MppeAgreement> receive = Optional.ofNullable(acknowledgedByPeer);
+        Optional<MppeAgreement> transmit = Optional.ofNullable(acknowledgedByUs);
         if (settings.mppe() == CcpSettings.Mppe.REQUIRE) {
             if (!mppeKeysAvailable) {
                 return problem(MPPE_REQUIRED, "MPPE is required but authentication produced no MPPE keys "
@@ -197,7 +205,7 @@ public final class CcpPolicy implements NegotiationPolicy {
 
     /** MPPE as agreed by the last negotiation, or empty for no encryption; meaningful once the layer is up. */
     public Optional<MppeAgreement> agreement() {
-        return mppeIn(acknowledgedByPeer);
+        return Optional.ofNullable(acknowledgedByPeer);
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -210,7 +218,7 @@ public final class CcpPolicy implements NegotiationPolicy {
         return options.stream().filter(Mppe.class::isInstance).map(Mppe.class::cast).findFirst()
                 .flatMap(mppe -> MppeStrength.in(mppe.supportedBits()).stream()
                         .max(Comparator.comparingInt(MppeStrength::keyBits))
-                        .map(strength -> new MppeAgreement(strength, mppe.supportedBits().stateless())));
+                        .map(strength -> MppeAgreement.of(strength, mppe.supportedBits().stateless())));
     }
 
     private Set<MppeStrength> allowedAmong(MppeSupportedBits bits) {
@@ -224,8 +232,10 @@ public final class CcpPolicy implements NegotiationPolicy {
      * directions end up alike, else the first in our preference order.
      */
     private MppeStrength preferred(Set<MppeStrength> acceptable) {
-        if (offer.size() == 1 && acceptable.contains(offer.iterator().next())) {
-            return offer.iterator().next();
+        for (MppeStrength strength : acceptable) {
+            if (offer == strength.bit()) {
+                return strength;
+            }
         }
         return settings.strengths().stream().filter(acceptable::contains).findFirst().orElseThrow();
     }

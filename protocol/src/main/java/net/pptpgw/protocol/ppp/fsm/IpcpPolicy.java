@@ -4,9 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,6 +30,12 @@ import net.pptpgw.protocol.ppp.ipcp.IpcpOption.SecondaryNbnsServer;
  * <p>Client side: we request IP-Address 0.0.0.0 (or our fixed address) and the name servers we
  * want with 0.0.0.0, and adopt the peer's Naks. The peer rejecting our 0.0.0.0 IP-Address
  * means it will not give us one: cause {@code no-ip-address}.
+ *
+ * <p>Every session keeps one for as long as it lives (issue 5: 60,000 sessions), so it keeps
+ * addresses, not option lists: of each acknowledged request the IP-Address and the servers, and
+ * wherever an address equals one it already holds (the {@link IpcpSettings}', with their
+ * {@code Optional}s, or our request's) it is that instance which is kept, not the copy decoded
+ * from the peer's packet (56 bytes each).
  */
 public final class IpcpPolicy implements NegotiationPolicy {
 
@@ -67,22 +71,30 @@ public final class IpcpPolicy implements NegotiationPolicy {
         boolean isDns() {
             return this == PRIMARY_DNS || this == SECONDARY_DNS;
         }
+
+        static final NameServer[] ALL = values();
     }
 
     private static final Inet4Address UNSPECIFIED = address(new byte[4]);
 
     private final IpcpSettings settings;
 
-    // What we request: the address (0.0.0.0 until the peer Naks one), and the servers still asked for.
+    // What we request: the address (0.0.0.0 until the peer Naks one), and the servers still
+    // asked for, by NameServer ordinal (null: not asked for); no array when we ask for none.
     private Inet4Address localAddress;
     private boolean requestAddress;
-    private final Map<NameServer, Inet4Address> serversRequested = new EnumMap<>(NameServer.class);
+    private final Inet4Address[] serversRequested;
 
-    private List<ConfigurationOption> acknowledgedByPeer = List.of();
-    private List<ConfigurationOption> acknowledgedByUs = List.of();
+    // The two acknowledged requests: the IP-Address (null if absent) and the servers (by
+    // NameServer ordinal; no array if none). "ByPeer" is our request, "ByUs" the peer's.
+    private Inet4Address addressAcknowledgedByPeer;
+    private Inet4Address[] serversAcknowledgedByPeer;
+    private Inet4Address addressAcknowledgedByUs;
+    private Inet4Address[] serversAcknowledgedByUs;
 
     public IpcpPolicy(IpcpSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.serversRequested = settings.requestDns() || settings.requestNbns() ? new Inet4Address[NameServer.ALL.length] : null;
         startNegotiation();
     }
 
@@ -97,10 +109,10 @@ public final class IpcpPolicy implements NegotiationPolicy {
     public void startNegotiation() {
         localAddress = settings.localAddress().orElse(UNSPECIFIED);
         requestAddress = true;
-        serversRequested.clear();
-        for (NameServer server : NameServer.values()) {
-            if (server.isDns() ? settings.requestDns() : settings.requestNbns()) {
-                serversRequested.put(server, UNSPECIFIED);
+        if (serversRequested != null) {
+            for (NameServer server : NameServer.ALL) {
+                boolean wanted = server.isDns() ? settings.requestDns() : settings.requestNbns();
+                serversRequested[server.ordinal()] = wanted ? UNSPECIFIED : null;
             }
         }
     }
@@ -111,13 +123,21 @@ public final class IpcpPolicy implements NegotiationPolicy {
         if (requestAddress) {
             options.add(new IpAddress(localAddress));
         }
-        serversRequested.forEach((server, address) -> options.add(server.option.apply(address)));
+        if (serversRequested != null) {
+            for (NameServer server : NameServer.ALL) {
+                Inet4Address address = serversRequested[server.ordinal()];
+                if (address != null) {
+                    options.add(server.option.apply(address));
+                }
+            }
+        }
         return options;
     }
 
     @Override
     public void requestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByPeer = List.copyOf(options);
+        addressAcknowledgedByPeer = address(options);
+        serversAcknowledgedByPeer = servers(options);
     }
 
     @Override
@@ -130,8 +150,8 @@ public final class IpcpPolicy implements NegotiationPolicy {
                     requestAddress = true;
                 }
             } else {
-                NameServer.of(option).filter(serversRequested::containsKey).ifPresent(server ->
-                        serversRequested.put(server, addressOf(option)));
+                NameServer.of(option).filter(this::requested).ifPresent(server ->
+                        serversRequested[server.ordinal()] = addressOf(option));
             }
         }
         return ReplyOutcome.ADOPTED;
@@ -147,7 +167,7 @@ public final class IpcpPolicy implements NegotiationPolicy {
                 }
                 requestAddress = false; // RFC 1332 §3.3: it then simply does not learn ours
             } else {
-                NameServer.of(option).ifPresent(serversRequested::remove);
+                NameServer.of(option).filter(this::requested).ifPresent(server -> serversRequested[server.ordinal()] = null);
             }
         }
         return ReplyOutcome.ADOPTED;
@@ -203,7 +223,12 @@ public final class IpcpPolicy implements NegotiationPolicy {
 
     @Override
     public void peerRequestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByUs = List.copyOf(options);
+        addressAcknowledgedByUs = address(options);
+        serversAcknowledgedByUs = servers(options);
+    }
+
+    private boolean requested(NameServer server) {
+        return serversRequested != null && serversRequested[server.ordinal()] != null;
     }
 
     @Override
@@ -217,10 +242,10 @@ public final class IpcpPolicy implements NegotiationPolicy {
 
     /** The agreement of the last negotiation, meaningful once the layer is up. */
     public IpcpAgreement agreement() {
-        Inet4Address local = find(acknowledgedByPeer, IpAddress.class).map(IpAddress::address)
-                .orElse(settings.localAddress().orElse(UNSPECIFIED));
-        Optional<Inet4Address> peer = find(acknowledgedByUs, IpAddress.class).map(IpAddress::address)
-                .or(settings::peerAddress);
+        Inet4Address local = addressAcknowledgedByPeer != null ? addressAcknowledgedByPeer
+                : settings.localAddress().orElse(UNSPECIFIED);
+        Optional<Inet4Address> peer = addressAcknowledgedByUs != null ? optional(addressAcknowledgedByUs)
+                : settings.peerAddress();
         return new IpcpAgreement(local, peer,
                 server(NameServer.PRIMARY_DNS), server(NameServer.SECONDARY_DNS),
                 server(NameServer.PRIMARY_NBNS), server(NameServer.SECONDARY_NBNS));
@@ -228,9 +253,76 @@ public final class IpcpPolicy implements NegotiationPolicy {
 
     /** A client learns servers through its acknowledged request, a server hands them out in the peer's. */
     private Optional<Inet4Address> server(NameServer server) {
-        return find(acknowledgedByPeer, server.type).map(IpcpPolicy::addressOf)
-                .or(() -> find(acknowledgedByUs, server.type).map(IpcpPolicy::addressOf))
-                .filter(address -> !unspecified(address));
+        Inet4Address address = serversAcknowledgedByPeer != null ? serversAcknowledgedByPeer[server.ordinal()] : null;
+        if (address == null && serversAcknowledgedByUs != null) {
+            address = serversAcknowledgedByUs[server.ordinal()];
+        }
+        return address == null || unspecified(address) ? Optional.empty() : optional(address);
+    }
+
+    /** The first IP-Address of an acknowledged request, or null. */
+    private Inet4Address address(List<ConfigurationOption> options) {
+        for (ConfigurationOption option : options) {
+            if (option instanceof IpAddress address) {
+                return canonical(address.address());
+            }
+        }
+        return null;
+    }
+
+    /** The servers of an acknowledged request (the first of each type), or null if it has none. */
+    private Inet4Address[] servers(List<ConfigurationOption> options) {
+        Inet4Address[] servers = null;
+        for (ConfigurationOption option : options) {
+            Optional<NameServer> server = NameServer.of(option);
+            if (server.isPresent()) {
+                if (servers == null) {
+                    servers = new Inet4Address[NameServer.ALL.length];
+                }
+                if (servers[server.get().ordinal()] == null) {
+                    servers[server.get().ordinal()] = canonical(addressOf(option));
+                }
+            }
+        }
+        return servers;
+    }
+
+    /**
+     * The instance of {@code address} this policy already holds, if any: the settings' (the usual
+     * case for a server) or the one our request carries (a client's, adopted from the peer's Nak).
+     */
+    private Inet4Address canonical(Inet4Address address) {
+        for (Optional<Inet4Address> known : settingsAddresses()) {
+            if (known.isPresent() && known.get().equals(address)) {
+                return known.get();
+            }
+        }
+        if (address.equals(localAddress)) {
+            return localAddress;
+        }
+        if (serversRequested != null) {
+            for (Inet4Address requested : serversRequested) {
+                if (address.equals(requested)) {
+                    return requested;
+                }
+            }
+        }
+        return unspecified(address) ? UNSPECIFIED : address;
+    }
+
+    /** The settings' {@code Optional} of {@code address} if it is one of theirs, else a new one. */
+    private Optional<Inet4Address> optional(Inet4Address address) {
+        for (Optional<Inet4Address> known : settingsAddresses()) {
+            if (known.isPresent() && known.get().equals(address)) {
+                return known;
+            }
+        }
+        return Optional.of(address);
+    }
+
+    private List<Optional<Inet4Address>> settingsAddresses() {
+        return List.of(settings.localAddress(), settings.peerAddress(), settings.primaryDns(), settings.secondaryDns(),
+                settings.primaryNbns(), settings.secondaryNbns());
     }
 
     static boolean unspecified(Inet4Address address) {
@@ -246,10 +338,6 @@ public final class IpcpPolicy implements NegotiationPolicy {
             case SecondaryNbnsServer a -> a.address();
             default -> throw new IllegalArgumentException("not an address option: " + option);
         };
-    }
-
-    private static <T extends ConfigurationOption> Optional<T> find(List<ConfigurationOption> options, Class<T> type) {
-        return options.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     private static Inet4Address address(byte[] octets) {

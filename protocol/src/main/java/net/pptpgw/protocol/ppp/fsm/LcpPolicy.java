@@ -1,11 +1,9 @@
 package net.pptpgw.protocol.ppp.fsm;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 import net.pptpgw.protocol.ppp.cp.ConfigurationOption;
 import net.pptpgw.protocol.ppp.cp.ProtocolKind;
@@ -33,6 +31,11 @@ import net.pptpgw.protocol.ppp.lcp.LcpOption.ProtocolFieldCompression;
  * <p>Magic-Number (§6.4): a request carrying our own number is Nak'ed with a fresh random one;
  * a Nak of ours makes us pick a fresh one, and {@code loopbackLimit} such Naks in a row mean
  * the link is looped back (cause {@code loopback}), as pppd concludes.
+ *
+ * <p>Every session keeps one for as long as it lives (issue 5: 60,000 sessions), so the state is
+ * primitives rather than boxes, sets and option lists: what we request as fields, and what was
+ * acknowledged straight as the {@link LcpAgreement}, each direction replaced when its request is
+ * acknowledged.
  */
 public final class LcpPolicy implements NegotiationPolicy {
 
@@ -43,19 +46,23 @@ public final class LcpPolicy implements NegotiationPolicy {
     private final LcpSettings settings;
     private final RandomGenerator random;
 
-    // What we request in the current negotiation: null or false when not requested.
-    private Integer mru;
-    private Integer accm;
+    // What we request in the current negotiation; each value counts only if its flag is set
+    // (an MRU of 0 is not requested: the smallest we accept is 1).
+    private int mru;
+    private boolean requestAccm;
+    private int accm;
+    /** Null when not requested. */
     private AuthenticationMethod authentication;
-    /** An EnumSet (one long) rather than a HashSet (about 200 bytes): every session keeps one. */
-    private final Set<AuthenticationMethod> authenticationTried = EnumSet.noneOf(AuthenticationMethod.class);
-    private Integer magicNumber;
+    /** The methods requested in this negotiation, a bit per {@link AuthenticationMethod#ordinal()}. */
+    private int authenticationTried;
+    private boolean requestMagicNumber;
+    private int magicNumber;
     private boolean pfc;
     private boolean acfc;
     private int magicNaksInARow;
 
-    private List<ConfigurationOption> acknowledgedByPeer = List.of();
-    private List<ConfigurationOption> acknowledgedByUs = List.of();
+    /** Each direction as last acknowledged; the defaults of RFC 1661 §6 until then. */
+    private LcpAgreement agreement;
 
     /**
      * @param random source of Magic-Numbers (RFC 1661 §6.4 asks for a truly random one); the
@@ -65,6 +72,8 @@ public final class LcpPolicy implements NegotiationPolicy {
     public LcpPolicy(LcpSettings settings, RandomGenerator random) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.random = Objects.requireNonNull(random, "random");
+        this.agreement = new LcpAgreement(LcpSettings.DEFAULT_MRU, Math.min(LcpSettings.DEFAULT_MRU, settings.maximumMru()),
+                -1, -1, Optional.empty(), Optional.empty(), 0, 0, false, false, false, false);
     }
 
     @Override
@@ -80,36 +89,46 @@ public final class LcpPolicy implements NegotiationPolicy {
 
     @Override
     public void startNegotiation() {
-        mru = settings.mru() != LcpSettings.DEFAULT_MRU ? settings.mru() : null;
-        accm = settings.accm().isPresent() ? settings.accm().getAsInt() : null;
-        authenticationTried.clear();
+        mru = settings.mru() != LcpSettings.DEFAULT_MRU ? settings.mru() : 0;
+        requestAccm = settings.accm().isPresent();
+        accm = settings.accm().orElse(0);
+        authenticationTried = 0;
         authentication = settings.authenticatePeerWith().isEmpty() ? null : settings.authenticatePeerWith().getFirst();
         if (authentication != null) {
-            authenticationTried.add(authentication);
+            tried(authentication);
         }
-        magicNumber = settings.magicNumber() ? freshMagicNumber(0) : null;
+        requestMagicNumber = settings.magicNumber();
+        magicNumber = requestMagicNumber ? freshMagicNumber(0) : 0;
         pfc = settings.requestPfc();
         acfc = settings.requestAcfc();
         magicNaksInARow = 0;
-        // The acknowledged lists stay: each is replaced when this negotiation acknowledges a
+        // The agreement stays: each direction is replaced when this negotiation acknowledges a
         // request, before the layer can come up (and the peer's may be acknowledged just
         // before this call, when a Configure-Request reopens negotiation in Opened).
+    }
+
+    /** Marks {@code method} as requested in this negotiation; false if it already was. */
+    private boolean tried(AuthenticationMethod method) {
+        int bit = 1 << method.ordinal();
+        boolean first = (authenticationTried & bit) == 0;
+        authenticationTried |= bit;
+        return first;
     }
 
     /** In type order, as pppd and Windows send them. */
     @Override
     public List<ConfigurationOption> requestedOptions() {
         List<ConfigurationOption> options = new ArrayList<>();
-        if (mru != null) {
+        if (mru != 0) {
             options.add(new MaximumReceiveUnit(mru));
         }
-        if (accm != null) {
+        if (requestAccm) {
             options.add(new AsyncControlCharacterMap(accm));
         }
         if (authentication != null) {
             options.add(authentication.option());
         }
-        if (magicNumber != null) {
+        if (requestMagicNumber) {
             options.add(new MagicNumber(magicNumber));
         }
         if (pfc) {
@@ -121,9 +140,14 @@ public final class LcpPolicy implements NegotiationPolicy {
         return options;
     }
 
+    /** Our receive side: what the peer must respect when it sends to us. */
     @Override
     public void requestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByPeer = List.copyOf(options);
+        Direction receive = Direction.of(options);
+        LcpAgreement old = agreement;
+        agreement = new LcpAgreement(receive.mru, old.peerMru(), receive.accm, old.transmitAccm(),
+                receive.authentication, old.authenticateToPeerWith(), receive.magicNumber, old.peerMagicNumber(),
+                receive.pfc, old.transmitPfc(), receive.acfc, old.transmitAcfc());
     }
 
     @Override
@@ -136,12 +160,12 @@ public final class LcpPolicy implements NegotiationPolicy {
                 case MaximumReceiveUnit suggested -> {
                     int value = suggested.maximumReceiveUnit();
                     if (value >= settings.minimumMru() && value <= settings.maximumMru()) {
-                        mru = value == LcpSettings.DEFAULT_MRU ? null : value;
+                        mru = value == LcpSettings.DEFAULT_MRU ? 0 : value;
                     }
                 }
                 // RFC 1662 §7.1: escape what the peer needs escaped on top of what we need.
                 case AsyncControlCharacterMap suggested -> {
-                    if (accm != null) {
+                    if (requestAccm) {
                         accm |= suggested.map();
                     }
                 }
@@ -154,7 +178,7 @@ public final class LcpPolicy implements NegotiationPolicy {
                     }
                 }
                 case MagicNumber suggested -> {
-                    if (magicNumber != null) {
+                    if (requestMagicNumber) {
                         magicNaked = true;
                         // §6.4: choose a new random number whatever the peer suggested.
                         magicNumber = freshMagicNumber(magicNumber);
@@ -177,17 +201,23 @@ public final class LcpPolicy implements NegotiationPolicy {
         Optional<AuthenticationMethod> method = AuthenticationMethod.of(suggested);
         if (method.isPresent() && allowed.contains(method.get())) {
             authentication = method.get();
-            authenticationTried.add(authentication);
+            tried(authentication);
             return Optional.empty();
         }
         for (AuthenticationMethod next : allowed) {
-            if (authenticationTried.add(next)) {
+            if (tried(next)) {
                 authentication = next;
                 return Optional.empty();
             }
         }
+        List<AuthenticationMethod> refused = new ArrayList<>();
+        for (AuthenticationMethod tried : AuthenticationMethod.values()) {
+            if ((authenticationTried & 1 << tried.ordinal()) != 0) {
+                refused.add(tried);
+            }
+        }
         return Optional.of(ReplyOutcome.failed(AUTHENTICATION_UNACCEPTABLE, "no acceptable authentication method: "
-                + "the peer refused " + authenticationTried + " and proposes " + AuthenticationMethod.describe(suggested)
+                + "the peer refused " + refused + " and proposes " + AuthenticationMethod.describe(suggested)
                 + "; allowed: " + allowed));
     }
 
@@ -195,13 +225,13 @@ public final class LcpPolicy implements NegotiationPolicy {
     public ReplyOutcome rejectReceived(List<ConfigurationOption> options) {
         for (ConfigurationOption option : options) {
             switch (option) {
-                case MaximumReceiveUnit rejected -> mru = null; // the default 1500 then holds
-                case AsyncControlCharacterMap rejected -> accm = null;
+                case MaximumReceiveUnit rejected -> mru = 0; // the default 1500 then holds
+                case AsyncControlCharacterMap rejected -> requestAccm = false;
                 case AuthenticationProtocol rejected -> {
                     return ReplyOutcome.failed(AUTHENTICATION_REFUSED, "the peer rejected the Authentication-Protocol "
                             + "option: it will not authenticate; required: one of " + settings.authenticatePeerWith());
                 }
-                case MagicNumber rejected -> magicNumber = null;
+                case MagicNumber rejected -> requestMagicNumber = false;
                 case ProtocolFieldCompression rejected -> pfc = false;
                 case AddressControlFieldCompression rejected -> acfc = false;
                 default -> {} // the automaton checked it is one of ours; nothing else is requested
@@ -229,7 +259,7 @@ public final class LcpPolicy implements NegotiationPolicy {
                 case AuthenticationProtocol requested -> judgeAuthentication(requested, judgement);
                 case MagicNumber requested -> {
                     int value = requested.magicNumber();
-                    if (value == 0 || (magicNumber != null && value == magicNumber)) {
+                    if (value == 0 || (requestMagicNumber && value == magicNumber)) {
                         // §6.4: zero is illegal and MUST be Nak'ed; our own number means a
                         // possible loop. Either way suggest a fresh random number.
                         judgement.nakAlways(option, new MagicNumber(freshMagicNumber(value)));
@@ -269,9 +299,14 @@ public final class LcpPolicy implements NegotiationPolicy {
         }
     }
 
+    /** Our transmit side: what we respect when sending to the peer. */
     @Override
     public void peerRequestAcknowledged(List<ConfigurationOption> options) {
-        acknowledgedByUs = List.copyOf(options);
+        Direction transmit = Direction.of(options);
+        LcpAgreement old = agreement;
+        agreement = new LcpAgreement(old.ourMru(), Math.min(transmit.mru, settings.maximumMru()), old.receiveAccm(),
+                transmit.accm, old.authenticatePeerWith(), transmit.authentication, old.ourMagicNumber(),
+                transmit.magicNumber, old.receivePfc(), transmit.pfc, old.receiveAcfc(), transmit.acfc);
     }
 
     /**
@@ -289,28 +324,12 @@ public final class LcpPolicy implements NegotiationPolicy {
 
     @Override
     public int localMagicNumber() {
-        return find(acknowledgedByPeer, MagicNumber.class).map(MagicNumber::magicNumber).orElse(0);
+        return agreement.ourMagicNumber();
     }
 
     /** The agreement of the last negotiation, meaningful once the layer is up. */
     public LcpAgreement agreement() {
-        int ourMru = find(acknowledgedByPeer, MaximumReceiveUnit.class)
-                .map(MaximumReceiveUnit::maximumReceiveUnit).orElse(LcpSettings.DEFAULT_MRU);
-        int peerMru = find(acknowledgedByUs, MaximumReceiveUnit.class)
-                .map(MaximumReceiveUnit::maximumReceiveUnit).orElse(LcpSettings.DEFAULT_MRU);
-        return new LcpAgreement(
-                ourMru,
-                Math.min(peerMru, settings.maximumMru()),
-                find(acknowledgedByPeer, AsyncControlCharacterMap.class).map(AsyncControlCharacterMap::map).orElse(-1),
-                find(acknowledgedByUs, AsyncControlCharacterMap.class).map(AsyncControlCharacterMap::map).orElse(-1),
-                find(acknowledgedByPeer, AuthenticationProtocol.class).flatMap(AuthenticationMethod::of),
-                find(acknowledgedByUs, AuthenticationProtocol.class).flatMap(AuthenticationMethod::of),
-                localMagicNumber(),
-                find(acknowledgedByUs, MagicNumber.class).map(MagicNumber::magicNumber).orElse(0),
-                find(acknowledgedByPeer, ProtocolFieldCompression.class).isPresent(),
-                find(acknowledgedByUs, ProtocolFieldCompression.class).isPresent(),
-                find(acknowledgedByPeer, AddressControlFieldCompression.class).isPresent(),
-                find(acknowledgedByUs, AddressControlFieldCompression.class).isPresent());
+        return agreement;
     }
 
     private int freshMagicNumber(int avoid) {
@@ -321,7 +340,35 @@ public final class LcpPolicy implements NegotiationPolicy {
         return value;
     }
 
-    private static <T> Optional<T> find(List<ConfigurationOption> options, Class<T> type) {
-        return options.stream().filter(type::isInstance).map(type::cast).findFirst();
+    /**
+     * What one acknowledged Configure-Request says about its direction, with RFC 1661's defaults
+     * for what it leaves out (MRU 1500, ACCM -1 for all escaped, no authentication, no
+     * Magic-Number); the first option of each type counts.
+     */
+    private record Direction(int mru, int accm, Optional<AuthenticationMethod> authentication, int magicNumber,
+            boolean pfc, boolean acfc) {
+
+        static Direction of(List<ConfigurationOption> options) {
+            MaximumReceiveUnit mru = first(options, MaximumReceiveUnit.class);
+            AsyncControlCharacterMap accm = first(options, AsyncControlCharacterMap.class);
+            AuthenticationProtocol authentication = first(options, AuthenticationProtocol.class);
+            MagicNumber magicNumber = first(options, MagicNumber.class);
+            return new Direction(
+                    mru == null ? LcpSettings.DEFAULT_MRU : mru.maximumReceiveUnit(),
+                    accm == null ? -1 : accm.map(),
+                    authentication == null ? Optional.empty() : AuthenticationMethod.of(authentication),
+                    magicNumber == null ? 0 : magicNumber.magicNumber(),
+                    first(options, ProtocolFieldCompression.class) != null,
+                    first(options, AddressControlFieldCompression.class) != null);
+        }
+
+        private static <T> T first(List<ConfigurationOption> options, Class<T> type) {
+            for (ConfigurationOption option : options) {
+                if (type.isInstance(option)) {
+                    return type.cast(option);
+                }
+            }
+            return null;
+        }
     }
 }

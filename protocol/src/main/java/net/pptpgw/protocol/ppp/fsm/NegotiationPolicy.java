@@ -32,18 +32,28 @@ public interface NegotiationPolicy {
      */
     void startNegotiation();
 
-    /** The options of the next Configure-Request, reflecting the Naks and Rejects adopted so far. */
+    /**
+     * The options of the next Configure-Request, reflecting the Naks and Rejects adopted so far.
+     * Must give the same options, octet for octet, until the next {@link #startNegotiation},
+     * {@link #nakReceived} or {@link #rejectReceived}: the automaton keeps only the Identifier of
+     * its last request and asks again for the options to retransmit it and to check replies (one
+     * list less per Opened layer, issue 5).
+     */
     List<ConfigurationOption> requestedOptions();
 
     /** The peer acknowledged {@code options}, exactly our last request: they now hold for our receive side. */
     void requestAcknowledged(List<ConfigurationOption> options);
 
-    /** The peer Nak'ed our last request with these options (values it would accept, and hints). */
+    /**
+     * The peer Nak'ed our last request with these options (values it would accept, and hints).
+     * A reply found {@link ReplyOutcome.Invalid} must leave the request as it was.
+     */
     ReplyOutcome nakReceived(List<ConfigurationOption> options);
 
     /**
      * The peer rejected these options of our last request. The automaton has already checked
-     * that they are a subsequence of that request, as RFC 1661 §5.4 requires.
+     * that they are a subsequence of that request, as RFC 1661 §5.4 requires. As for a Nak, an
+     * {@link ReplyOutcome.Invalid} outcome must leave the request as it was.
      */
     ReplyOutcome rejectReceived(List<ConfigurationOption> options);
 

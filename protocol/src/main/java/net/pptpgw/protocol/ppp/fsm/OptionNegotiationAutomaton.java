@@ -3,6 +3,7 @@ package net.pptpgw.protocol.ppp.fsm;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +68,11 @@ import net.pptpgw.protocol.ppp.cp.ProtocolKind;
  * <p>And one exception: in Opened, a retransmission of the Configure-Request we acknowledged
  * (same Identifier, same options) is acknowledged again instead of restarting the negotiation;
  * see {@code receiveConfigureRequest} for why (a livelock under loss otherwise).
+ *
+ * <p>What it keeps is sized for the many Opened automata a concentrator holds (issue 5: 60,000
+ * sessions of three layers each): our last Configure-Request as its Identifier only (the options
+ * are the policy's to rebuild, {@link NegotiationPolicy#requestedOptions}), and the peer's
+ * acknowledged one as Identifier and octets.
  */
 public final class OptionNegotiationAutomaton {
 
@@ -78,23 +84,34 @@ public final class OptionNegotiationAutomaton {
     private int restartCounter;
     private boolean timerRunning;
     private int nextIdentifier;
-    /** Our last Configure-Request, which replies must match; null before the first. */
-    private ConfigureRequest lastRequest;
-    /** Whether a valid reply to {@link #lastRequest} arrived, after which its Identifier must change (§5.1). */
+    /**
+     * The Identifier of our last Configure-Request, which replies must match; -1 before the
+     * first. Its options are not kept: the policy gives the same ones until it adopts a reply or
+     * starts a new negotiation (the {@link NegotiationPolicy#requestedOptions} contract), and
+     * either is followed by a new request here (or, for a reply that fails the negotiation, by
+     * Close, where replies change nothing). See {@link #lastRequest()}.
+     */
+    private int lastRequestIdentifier = NONE;
+    /** Whether a valid reply to our last request arrived, after which its Identifier must change (§5.1). */
     private boolean lastRequestAnswered;
     /**
-     * The peer's Configure-Request our last Configure-Ack answered (Identifier and options as
-     * octets), null once we answered another with a Nak or Reject: in Opened it is the request
-     * the agreement rests on. See {@code receiveConfigureRequest}.
+     * The peer's Configure-Request our last Configure-Ack answered, -1 once we answered another
+     * with a Nak or Reject: in Opened it is the request the agreement rests on, which {@code
+     * receiveConfigureRequest} re-acknowledges if the peer sends it again. Its options are kept
+     * as octets (one array of 24-48 bytes for what PPTP peers send, rather than a packet, a list
+     * and an object per option, 100-200 bytes): the comparison is octet for octet anyway, and an
+     * exact copy, unlike a hash, can never let a different request through unjudged.
      */
-    private ConfigureRequest lastAcknowledgedRequest;
-    private String lastAcknowledgedOptions;
+    private int acknowledgedIdentifier = NONE;
+    private byte[] acknowledgedOptions;
     /** Configure-Naks sent since the last Configure-Ack we sent (Max-Failure, §4.6). */
     private int naksSent;
     /** Why the layer is closing or finished; reported with This-Layer-Finished. */
     private Termination termination;
     private String peerTerminateReason;
     private int peerMru = LinkMaintenance.DEFAULT_MRU;
+
+    private static final int NONE = -1;
 
     /**
      * @param firstIdentifier the Identifier of the first packet this automaton sends (0..255);
@@ -135,9 +152,13 @@ public final class OptionNegotiationAutomaton {
         return Optional.ofNullable(termination);
     }
 
-    /** Our last Configure-Request, if one was sent. */
+    /**
+     * Our last Configure-Request, if one was sent: its Identifier with the options the policy
+     * requests, which are those of that request (see {@link #lastRequestIdentifier}).
+     */
     public Optional<ConfigureRequest> lastRequest() {
-        return Optional.ofNullable(lastRequest);
+        return lastRequestIdentifier == NONE ? Optional.empty()
+                : Optional.of(new ConfigureRequest(lastRequestIdentifier, policy.requestedOptions()));
     }
 
     /**
@@ -265,9 +286,8 @@ public final class OptionNegotiationAutomaton {
      * takes the table's cell as before.
      */
     private void receiveConfigureRequest(ConfigureRequest request) {
-        if (state == State.OPENED && lastAcknowledgedRequest != null
-                && request.identifier() == lastAcknowledgedRequest.identifier()
-                && encode(request.options()).equals(lastAcknowledgedOptions)) {
+        if (state == State.OPENED && request.identifier() == acknowledgedIdentifier
+                && Arrays.equals(octets(request.options()), acknowledgedOptions)) {
             actions.discarded(request, "a retransmission of the Configure-Request we acknowledged: "
                     + "our Configure-Ack was lost, sent again (RFC 1661 §5.1)");
             actions.send(new ConfigureAck(request.identifier(), request.options()));
@@ -294,7 +314,7 @@ public final class OptionNegotiationAutomaton {
         if (!answersLastRequest(ack)) {
             return;
         }
-        if (!encode(ack.options()).equals(encode(lastRequest.options()))) {
+        if (!Arrays.equals(octets(ack.options()), octets(policy.requestedOptions()))) {
             actions.discarded(ack, "Configure-Ack options differ from our Configure-Request (RFC 1661 §5.2)");
             return;
         }
@@ -314,7 +334,7 @@ public final class OptionNegotiationAutomaton {
             actions.discarded(reply, ControlCode.name(reply.code()) + " without options");
             return;
         }
-        if (reject && !isSubsequence(reply.options(), lastRequest.options())) {
+        if (reject && !isSubsequence(reply.options(), policy.requestedOptions())) {
             actions.discarded(reply, "Configure-Reject options are not a subset of our Configure-Request (RFC 1661 §5.4)");
             return;
         }
@@ -339,10 +359,10 @@ public final class OptionNegotiationAutomaton {
     }
 
     private boolean answersLastRequest(ConfigurePacket reply) {
-        if (lastRequest == null || reply.identifier() != lastRequest.identifier()) {
+        if (reply.identifier() != lastRequestIdentifier) {
             actions.discarded(reply, ControlCode.name(reply.code()) + " Identifier " + reply.identifier()
                     + " does not match our last Configure-Request"
-                    + (lastRequest == null ? " (none sent)" : " (" + lastRequest.identifier() + ")"));
+                    + (lastRequestIdentifier == NONE ? " (none sent)" : " (" + lastRequestIdentifier + ")"));
             return false;
         }
         return true;
@@ -421,13 +441,13 @@ public final class OptionNegotiationAutomaton {
             case SCA -> {
                 actions.send(reply);
                 naksSent = 0;
-                lastAcknowledgedRequest = (ConfigureRequest) received;
-                lastAcknowledgedOptions = encode(lastAcknowledgedRequest.options());
+                acknowledgedIdentifier = received.identifier();
+                acknowledgedOptions = octets(((ConfigureRequest) received).options());
             }
             case SCN -> {
                 actions.send(reply);
-                lastAcknowledgedRequest = null;
-                lastAcknowledgedOptions = null;
+                acknowledgedIdentifier = NONE;
+                acknowledgedOptions = null;
                 if (reply instanceof ConfigureNak) {
                     naksSent++;
                 }
@@ -458,12 +478,13 @@ public final class OptionNegotiationAutomaton {
             peerTerminateReason = null;
         }
         boolean retransmission = event == Event.TIMEOUT_WITH_COUNTER && from.negotiating()
-                && lastRequest != null && !lastRequestAnswered;
+                && lastRequestIdentifier != NONE && !lastRequestAnswered;
         if (!retransmission) {
-            lastRequest = new ConfigureRequest(takeIdentifier(), policy.requestedOptions());
+            lastRequestIdentifier = takeIdentifier();
             lastRequestAnswered = false;
         }
-        actions.send(lastRequest);
+        // Unanswered, so the policy adopted nothing since: a retransmission repeats the octets.
+        actions.send(new ConfigureRequest(lastRequestIdentifier, policy.requestedOptions()));
         restartCounter--;
         startTimer();
     }
@@ -482,13 +503,13 @@ public final class OptionNegotiationAutomaton {
     // ---- helpers -------------------------------------------------------------------------
 
     /** Options compared as octets: the RFC speaks of the options as sent, not of their meaning. */
-    private static String encode(List<ConfigurationOption> options) {
+    private static byte[] octets(List<ConfigurationOption> options) {
         ByteBuf out = Unpooled.buffer();
         try {
             for (ConfigurationOption option : options) {
                 ControlPacketCodec.encodeOption(option, out);
             }
-            return ByteBufUtil.hexDump(out);
+            return ByteBufUtil.getBytes(out);
         } finally {
             out.release();
         }
@@ -497,8 +518,8 @@ public final class OptionNegotiationAutomaton {
     private static boolean isSubsequence(List<ConfigurationOption> part, List<ConfigurationOption> whole) {
         int next = 0;
         for (ConfigurationOption option : part) {
-            String octets = encode(List.of(option));
-            while (next < whole.size() && !encode(List.of(whole.get(next))).equals(octets)) {
+            byte[] octets = octets(List.of(option));
+            while (next < whole.size() && !Arrays.equals(octets(List.of(whole.get(next))), octets)) {
                 next++;
             }
             if (next == whole.size()) {

@@ -52,9 +52,9 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
     private State state = State.CHALLENGE_SENT;
     private int identifier;
     private byte[] challenge;
-    private int transmissions;
     private int attempts;
-    private PppTimers.Timer timer;
+    /** The Challenge, or the MS-CHAPv2 Failure that allows a retry, repeated until answered. */
+    private final Retransmission retransmission;
     /** The Success or Failure sent, repeated for a duplicate Response. */
     private ChapPacket verdict;
 
@@ -65,6 +65,7 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
         this.localName = localName;
         this.secrets = secrets;
         this.attemptsAllowed = attemptsAllowed;
+        this.retransmission = new Retransmission(context);
     }
 
     @Override
@@ -81,24 +82,15 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
     private void newChallenge(int nextIdentifier, byte[] value) {
         identifier = nextIdentifier & 0xff;
         challenge = value;
-        transmissions = 0;
         state = State.CHALLENGE_SENT;
-        transmitChallenge();
+        retransmission.start(
+                () -> context.send(new Challenge(identifier, Octets.of(challenge), Octets.utf8(localName))),
+                sent -> timedOut("no " + variant + " Response to " + sent + " Challenges"));
     }
 
-    private void transmitChallenge() {
-        if (state != State.CHALLENGE_SENT) {
-            return;
-        }
-        if (transmissions == context.maxTransmissions()) {
-            finish(State.FAILED);
-            context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
-                    "no " + variant + " Response to " + transmissions + " Challenges"));
-            return;
-        }
-        transmissions++;
-        context.send(new Challenge(identifier, Octets.of(challenge), Octets.utf8(localName)));
-        timer = context.schedule(context.restartTimer(), this::transmitChallenge);
+    private void timedOut(String detail) {
+        finish(State.FAILED);
+        context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT, detail));
     }
 
     @Override
@@ -117,7 +109,7 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
                     + identifier + " (state " + state + ")");
             return;
         }
-        timer.cancel();
+        retransmission.stop();
         String user = new String(response.name().toByteArray(), StandardCharsets.UTF_8);
         Optional<Verified> verified;
         try {
@@ -160,29 +152,14 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
         }
         if (variant == ChapVariant.MS_CHAP_V2) {
             // RFC 2759 §6: the peer answers the Failure's C= with Identifier + 1; no Challenge packet.
+            // Until the retry arrives, the Failure that asked for it goes out again on the Restart timer.
             challenge = next;
             identifier = (identifier + 1) & 0xff;
-            transmissions = 1;
-            timer = context.schedule(context.restartTimer(), this::repeatFailure);
+            retransmission.startAfterFirst(() -> context.send(verdict),
+                    sent -> timedOut("no MS-CHAPv2 Response to " + sent + " Failures that allowed a retry"));
         } else {
             newChallenge(identifier + 1, next);
         }
-    }
-
-    /** Until the MS-CHAPv2 retry arrives, the Failure that asked for it goes out again on the Restart timer. */
-    private void repeatFailure() {
-        if (state != State.CHALLENGE_SENT) {
-            return;
-        }
-        if (transmissions == context.maxTransmissions()) {
-            finish(State.FAILED);
-            context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
-                    "no MS-CHAPv2 Response to " + transmissions + " Failures that allowed a retry"));
-            return;
-        }
-        transmissions++;
-        context.send(verdict);
-        timer = context.schedule(context.restartTimer(), this::repeatFailure);
     }
 
     private record Verified(Octets message, Optional<StartKeys> keys) {}
@@ -238,8 +215,6 @@ final class ChapAuthenticator implements Authenticator<ChapPacket> {
 
     private void finish(State next) {
         state = next;
-        if (timer != null) {
-            timer.cancel();
-        }
+        retransmission.stop();
     }
 }

@@ -24,35 +24,29 @@ final class PapPeer implements Authenticator<PapPacket> {
     private final Credentials credentials;
     private State state = State.REQUEST_SENT;
     private AuthenticateRequest request;
-    private int transmissions;
-    private PppTimers.Timer timer;
+    private final Retransmission retransmission;
     private int retriesUsed;
 
     PapPeer(AuthContext context, Credentials credentials) {
         this.context = context;
         this.credentials = credentials;
+        this.retransmission = new Retransmission(context);
     }
 
     @Override
     public void start() {
-        request = new AuthenticateRequest(context.random().nextInt(256), Octets.utf8(credentials.user()),
-                Octets.utf8(credentials.password()));
-        transmit();
+        transmit(new AuthenticateRequest(context.random().nextInt(256), Octets.utf8(credentials.user()),
+                Octets.utf8(credentials.password())));
     }
 
-    private void transmit() {
-        if (state != State.REQUEST_SENT) {
-            return;
-        }
-        if (transmissions == context.maxTransmissions()) {
+    /** Sends {@code next} and repeats it on the Restart timer until an Ack or Nak for it arrives. */
+    private void transmit(AuthenticateRequest next) {
+        request = next;
+        retransmission.start(() -> context.send(next), sent -> {
             finish(State.FAILED);
             context.failed(Termination.of(AuthContext.AUTHENTICATION_TIMEOUT,
-                    "no answer to " + transmissions + " PAP Authenticate-Requests"));
-            return;
-        }
-        transmissions++;
-        context.send(request);
-        timer = context.schedule(context.restartTimer(), this::transmit);
+                    "no answer to " + sent + " PAP Authenticate-Requests"));
+        });
     }
 
     @Override
@@ -68,11 +62,8 @@ final class PapPeer implements Authenticator<PapPacket> {
             case AuthenticateNak nak when nak.identifier() == request.identifier()
                     && retriesUsed < credentials.retryPasswords().size() -> {
                 context.event("PAP Authenticate-Nak (" + nak.message().utf8() + "): retrying with the next password");
-                timer.cancel();
-                request = new AuthenticateRequest((request.identifier() + 1) & 0xff, Octets.utf8(credentials.user()),
-                        Octets.utf8(credentials.retryPasswords().get(retriesUsed++)));
-                transmissions = 0;
-                transmit();
+                transmit(new AuthenticateRequest((request.identifier() + 1) & 0xff, Octets.utf8(credentials.user()),
+                        Octets.utf8(credentials.retryPasswords().get(retriesUsed++))));
             }
             case AuthenticateNak nak when nak.identifier() == request.identifier() -> {
                 finish(State.FAILED);
@@ -90,8 +81,6 @@ final class PapPeer implements Authenticator<PapPacket> {
 
     private void finish(State next) {
         state = next;
-        if (timer != null) {
-            timer.cancel();
-        }
+        retransmission.stop();
     }
 }

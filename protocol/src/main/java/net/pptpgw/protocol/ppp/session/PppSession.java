@@ -35,6 +35,7 @@ import net.pptpgw.protocol.ppp.fsm.LcpAgreement;
 import net.pptpgw.protocol.ppp.fsm.LcpPolicy;
 import net.pptpgw.protocol.ppp.fsm.LinkMaintenance;
 import net.pptpgw.protocol.ppp.fsm.MppeAgreement;
+import net.pptpgw.protocol.ppp.fsm.NegotiationPolicy;
 import net.pptpgw.protocol.ppp.fsm.OptionNegotiationAutomaton;
 import net.pptpgw.protocol.ppp.fsm.State;
 import net.pptpgw.protocol.ppp.fsm.Termination;
@@ -77,16 +78,18 @@ public final class PppSession {
     private final RandomGenerator random;
     private final ByteBufAllocator allocator;
     private final PppHeader header = new PppHeader();
-    /** Rarely more than a couple of entries; sized small because every session keeps it (issue 5). */
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>(4);
+    /**
+     * Events queued by callbacks, null when there are none: only negotiation queues any, and an
+     * idle network-up session then keeps no queue (issue 5).
+     */
+    private ArrayDeque<Runnable> deferred;
     private boolean dispatching;
 
     private Phase phase = Phase.DEAD;
     private boolean started;
     private Termination termination;
 
-    private final LcpPolicy lcpPolicy;
-    private final Layer lcp;
+    private final Layer<LcpPolicy> lcp;
     private LcpAgreement lcpAgreement;
     private boolean transmitAcfc;
     private boolean transmitPfc;
@@ -98,16 +101,17 @@ public final class PppSession {
     private Authenticator<ChapPacket> chapAuthenticator;
     private Authenticator<ChapPacket> chapPeer;
     private int authenticationsPending;
-    private Optional<String> peerName = Optional.empty();
-    private Optional<StartKeys> mppeKeys = Optional.empty();
+    // Nullable rather than Optional fields, one wrapper less each per session (issue 5).
+    /** The authenticated peer's name (server side), which the session listing shows. */
+    private String peerName;
+    /** Kept while the link lives: CCP may renegotiate, and MPPE starts again from these (RFC 3079). */
+    private StartKeys mppeKeys;
 
     private IpcpSettings ipcpSettings;
-    private IpcpPolicy ipcpPolicy;
-    private Layer ipcp;
-    private CcpPolicy ccpPolicy;
-    private Layer ccp;
+    private Layer<IpcpPolicy> ipcp;
+    private Layer<CcpPolicy> ccp;
     private IpcpAgreement ipcpAgreement;
-    private Optional<MppeAgreement> mppeAgreement = Optional.empty();
+    private MppeAgreement mppeAgreement;
     private MppeTransmitter transmitter;
     private MppeReceiver receiver;
     private boolean networkUp;
@@ -125,8 +129,7 @@ public final class PppSession {
         this.timers = Objects.requireNonNull(timers, "timers");
         this.random = Objects.requireNonNull(random, "random");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.lcpPolicy = new LcpPolicy(config.lcp(), random);
-        this.lcp = new Layer(ProtocolKind.LCP, lcpPolicy);
+        this.lcp = new Layer<>(ProtocolKind.LCP, new LcpPolicy(config.lcp(), random));
         this.ipcpSettings = config.ipcp();
         this.nextLcpIdentifier = random.nextInt(256);
         this.nextCcpIdentifier = random.nextInt(256);
@@ -173,7 +176,7 @@ public final class PppSession {
      */
     public void receive(ByteBuf frame) {
         if (dispatching) {
-            deferred.add(() -> receive(frame)); // only from inside a callback: rare, may allocate
+            defer(() -> receive(frame)); // only from inside a callback: rare, may allocate
             return;
         }
         // The data path: no lambda per frame, so nothing is allocated here.
@@ -260,12 +263,12 @@ public final class PppSession {
     }
 
     public Optional<MppeAgreement> mppeAgreement() {
-        return mppeAgreement;
+        return Optional.ofNullable(mppeAgreement);
     }
 
     /** The authenticated peer's name (server side). */
     public Optional<String> peerName() {
-        return peerName;
+        return Optional.ofNullable(peerName);
     }
 
     public boolean isNetworkUp() {
@@ -274,7 +277,7 @@ public final class PppSession {
 
     /** The state of LCP, IPCP or CCP's automaton, for tests and status pages. */
     public Optional<State> state(ProtocolKind kind) {
-        Layer layer = switch (kind) {
+        Layer<?> layer = switch (kind) {
             case LCP -> lcp;
             case IPCP -> ipcp;
             case CCP -> ccp;
@@ -347,14 +350,14 @@ public final class PppSession {
         switch (packet) {
             case EchoReply reply -> echoesUnanswered = 0;
             case ProtocolReject reject when lcpOpened() -> {
-                Layer layer = reject.rejectedProtocol() == PppProtocol.IPCP.value() ? ipcp
+                Layer<?> layer = reject.rejectedProtocol() == PppProtocol.IPCP.value() ? ipcp
                         : reject.rejectedProtocol() == PppProtocol.CCP.value() ? ccp : null;
                 if (layer != null) {
                     String detail = String.format("peer Protocol-Rejected %s", layer.kind.label());
                     defer(() -> layer.automaton.protocolRejected(detail));
                 }
             }
-            case EchoRequest request when LinkMaintenance.loopedBack(request, lcpPolicy.localMagicNumber()) -> {
+            case EchoRequest request when LinkMaintenance.loopedBack(request, lcp.policy.localMagicNumber()) -> {
                 output.event("LCP Echo-Request with our own Magic-Number: the link is looped back");
                 return;
             }
@@ -472,7 +475,7 @@ public final class PppSession {
 
     /** LCP is up: RFC 1661 §3.5, authentication in each direction LCP agreed. */
     private void linkUp() {
-        lcpAgreement = lcpPolicy.agreement();
+        lcpAgreement = lcp.policy.agreement();
         transmitAcfc = lcpAgreement.transmitAcfc();
         transmitPfc = lcpAgreement.transmitPfc();
         peerMru = lcpAgreement.peerMru();
@@ -482,6 +485,9 @@ public final class PppSession {
         startEcho();
         AuthContext context = new SessionAuthContext();
         authenticationsPending = 0;
+        // MPPE keys come from this authentication, not an earlier one (LCP renegotiated): the
+        // peer derives its keys from the new exchange too (RFC 3079 §3).
+        mppeKeys = null;
         lcpAgreement.authenticatePeerWith().ifPresent(method -> {
             authenticationsPending++;
             if (method == AuthenticationMethod.PAP) {
@@ -516,20 +522,18 @@ public final class PppSession {
         if (phase != Phase.AUTHENTICATE) {
             return;
         }
-        output.authenticated(peerName);
-        if (config.ccp().mppe() == CcpSettings.Mppe.REQUIRE && mppeKeys.isEmpty()) {
+        output.authenticated(peerName());
+        if (config.ccp().mppe() == CcpSettings.Mppe.REQUIRE && mppeKeys == null) {
             lcp.automaton.close(Termination.of(CcpPolicy.MPPE_REQUIRED, "MPPE is required but "
                     + describeAuthentication() + " yields no MPPE keys (RFC 3079 derives them from MS-CHAP or MS-CHAPv2)"));
             return;
         }
         phase(Phase.NETWORK);
-        ipcpPolicy = new IpcpPolicy(ipcpSettings);
-        ipcp = new Layer(ProtocolKind.IPCP, ipcpPolicy);
+        ipcp = new Layer<>(ProtocolKind.IPCP, new IpcpPolicy(ipcpSettings));
         if (config.ccp().mppe() != CcpSettings.Mppe.DENY) {
-            ccpPolicy = new CcpPolicy(config.ccp(), mppeKeys.isPresent());
-            ccp = new Layer(ProtocolKind.CCP, ccpPolicy);
+            ccp = new Layer<>(ProtocolKind.CCP, new CcpPolicy(config.ccp(), mppeKeys != null));
         }
-        for (Layer layer : new Layer[] {ipcp, ccp}) {
+        for (Layer<?> layer : new Layer<?>[] {ipcp, ccp}) {
             if (layer != null) {
                 layer.automaton.open();
                 layer.automaton.up();
@@ -552,10 +556,11 @@ public final class PppSession {
             return;
         }
         if (ccp == null || ccp.automaton.state() != State.OPENED) {
-            mppeAgreement = Optional.empty();
+            mppeAgreement = null;
         }
         networkUp = true;
-        output.networkUp(ipcpAgreement, mppeAgreement);
+        releaseAuthentication();
+        output.networkUp(ipcpAgreement, mppeAgreement());
     }
 
     private void networkDown() {
@@ -566,21 +571,20 @@ public final class PppSession {
     }
 
     private void mppeUp() {
-        mppeAgreement = ccpPolicy.agreement();
-        mppeAgreement.ifPresent(agreement -> {
-            StartKeys keys = mppeKeys.orElseThrow();
-            MppeKeyStrength strength = MppeKeyStrength.valueOf(agreement.strength().name());
-            transmitter = new MppeTransmitter(keys.send(), strength, agreement.stateless());
-            receiver = new MppeReceiver(keys.receive(), strength, agreement.stateless());
-            output.event("CCP up: " + agreement);
-        });
+        mppeAgreement = ccp.policy.agreement().orElse(null);
+        if (mppeAgreement != null) {
+            MppeKeyStrength strength = MppeKeyStrength.valueOf(mppeAgreement.strength().name());
+            transmitter = new MppeTransmitter(mppeKeys.send(), strength, mppeAgreement.stateless());
+            receiver = new MppeReceiver(mppeKeys.receive(), strength, mppeAgreement.stateless());
+            output.event("CCP up: " + mppeAgreement);
+        }
     }
 
     private void mppeDown() {
         networkDown();
         transmitter = null;
         receiver = null;
-        mppeAgreement = Optional.empty();
+        mppeAgreement = null;
     }
 
     private void stopAuthentication() {
@@ -591,6 +595,22 @@ public final class PppSession {
         }
     }
 
+    /**
+     * Once the network is up the authenticators are let go, with their challenges, responses
+     * and verdicts (a few hundred bytes per session, issue 5). They only answered duplicates
+     * (a repeated Response gets the Success again, RFC 1994 §4.2, in case ours was lost), and
+     * by now none can be needed: the peer sent its IPCP Configure-Ack, which it does only in the
+     * Network phase, after our verdict reached it. A late duplicate is dropped as any CHAP or PAP
+     * packet without an exchange. LCP renegotiation authenticates again with new ones.
+     */
+    private void releaseAuthentication() {
+        stopAuthentication();
+        papAuthenticator = null;
+        chapAuthenticator = null;
+        papPeer = null;
+        chapPeer = null;
+    }
+
     private void dead(Termination reason) {
         if (phase == Phase.DEAD) {
             return;
@@ -598,7 +618,7 @@ public final class PppSession {
         termination = reason;
         stopAuthentication();
         networkDown();
-        for (Layer layer : new Layer[] {lcp, ipcp, ccp}) {
+        for (Layer<?> layer : new Layer<?>[] {lcp, ipcp, ccp}) {
             if (layer != null) {
                 layer.stopTimer();
             }
@@ -645,7 +665,7 @@ public final class PppSession {
             return;
         } else {
             echoesUnanswered++;
-            sendControl(PppProtocol.LCP.value(), new EchoRequest(takeLcpIdentifier(), lcpPolicy.localMagicNumber(),
+            sendControl(PppProtocol.LCP.value(), new EchoRequest(takeLcpIdentifier(), lcp.policy.localMagicNumber(),
                     Octets.EMPTY));
         }
         echoTimer = timers.schedule(config.echoInterval(), () -> dispatch(this::echoTick));
@@ -685,7 +705,7 @@ public final class PppSession {
     /** Runs an outer event, then whatever the automata's callbacks queued meanwhile. */
     private void dispatch(Runnable event) {
         if (dispatching) {
-            deferred.add(event);
+            defer(event);
             return;
         }
         dispatching = true;
@@ -698,24 +718,37 @@ public final class PppSession {
     }
 
     private void runDeferred() {
-        Runnable next;
-        while ((next = deferred.poll()) != null) {
+        while (deferred != null) {
+            Runnable next = deferred.poll();
+            if (next == null) {
+                deferred = null;
+                return;
+            }
             next.run();
         }
     }
 
     private void defer(Runnable event) {
+        if (deferred == null) {
+            deferred = new ArrayDeque<>(4);
+        }
         deferred.add(event);
     }
 
-    /** One control protocol: its automaton and the session's answers to the automaton's actions. */
-    private final class Layer implements AutomatonActions {
+    /**
+     * One control protocol: its policy, its automaton and the session's answers to the
+     * automaton's actions. (The policy is held here, not in a field of the session per protocol:
+     * it fits in this object's padding, issue 5.)
+     */
+    private final class Layer<P extends NegotiationPolicy> implements AutomatonActions {
         final ProtocolKind kind;
+        final P policy;
         final OptionNegotiationAutomaton automaton;
         private PppTimers.Timer restartTimer;
 
-        Layer(ProtocolKind kind, net.pptpgw.protocol.ppp.fsm.NegotiationPolicy policy) {
+        Layer(ProtocolKind kind, P policy) {
             this.kind = kind;
+            this.policy = policy;
             this.automaton = new OptionNegotiationAutomaton(policy, this, config.automaton(), random.nextInt(256));
             automaton.peerMaximumReceiveUnit(peerMru);
         }
@@ -730,7 +763,7 @@ public final class PppSession {
             switch (kind) {
                 case LCP -> linkUp();
                 case IPCP -> {
-                    ipcpAgreement = ipcpPolicy.agreement();
+                    ipcpAgreement = ipcp.policy.agreement();
                     output.event("IPCP up: " + ipcpAgreement);
                     maybeNetworkUp();
                 }
@@ -749,7 +782,7 @@ public final class PppSession {
                     cancel(echoTimer);
                     stopAuthentication();
                     networkDown();
-                    for (Layer layer : new Layer[] {ipcp, ccp}) {
+                    for (Layer<?> layer : new Layer<?>[] {ipcp, ccp}) {
                         if (layer != null) {
                             defer(layer.automaton::down);
                         }
@@ -855,13 +888,13 @@ public final class PppSession {
         @Override
         public void succeeded(Optional<String> name, Optional<StartKeys> keys) {
             if (name.isPresent()) {
-                peerName = name;
+                peerName = name.get();
             }
             // The authenticator's keys win when both directions authenticated (RFC 3079 keys the
             // link once); a client-only exchange supplies its own.
-            if (mppeKeys.isEmpty() || name.isPresent()) {
+            if (mppeKeys == null || name.isPresent()) {
                 if (keys.isPresent()) {
-                    mppeKeys = keys;
+                    mppeKeys = keys.get();
                 }
             }
             if (--authenticationsPending == 0) {

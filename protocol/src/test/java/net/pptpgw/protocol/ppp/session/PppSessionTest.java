@@ -323,4 +323,91 @@ class PppSessionTest {
         assertThat(link.server.down.cause()).isEqualTo(net.pptpgw.protocol.ppp.fsm.Termination.PEER_TERMINATED);
         assertThat(link.server.down.detail()).contains("bye");
     }
+
+    /**
+     * RFC 1661 §4.4 from Opened: a Configure-Request with a new Identifier renegotiates LCP. The
+     * network-up session let its authenticators and its automata's negotiation state go (issue
+     * 5); all of it is rebuilt: LCP renegotiates, authentication runs again with new
+     * authenticators, IPCP and CCP come up again and IP flows, encrypted, with the new keys.
+     */
+    @Test
+    void lcpRenegotiatesFromOpenedAndAuthenticatesAgain() {
+        CcpSettings ccp = CcpSettings.require128Stateless();
+        SessionLink link = new SessionLink(server(List.of(AuthenticationMethod.MS_CHAP_V2), ccp),
+                client(List.of(AuthenticationMethod.MS_CHAP_V2), ccp, PASSWORD), 14).start();
+        link.runFor(1_000);
+        assertThat(link.server.networkUp && link.client.networkUp).isTrue();
+        int challenges = link.server.sent(PppProtocol.CHAP.value()).size();
+
+        byte[] request = lastConfigureRequest(link.client, PppProtocol.LCP);
+        request[1]++; // a new Identifier: renegotiation, not a retransmission
+        link.server.session.receive(io.netty.buffer.Unpooled.wrappedBuffer(frame(PppProtocol.LCP, request)));
+        link.runFor(10_000);
+
+        for (SessionLink.End end : List.of(link.server, link.client)) {
+            assertThat(end.networkUp).as(end + " " + end.events).isTrue();
+            assertThat(end.session.phase()).isEqualTo(Phase.NETWORK);
+            assertThat(end.mppe).contains(new MppeAgreement(MppeStrength.BITS_128, true));
+        }
+        assertThat(link.server.sent(PppProtocol.CHAP.value())).as("authenticated again").hasSizeGreaterThan(challenges);
+        assertThat(link.server.session.peerName()).contains(SessionLink.USER);
+        assertIpFlowsBothWays(link);
+    }
+
+    /** The same for IPCP alone: LCP stays up, IPCP renegotiates to the same addresses. */
+    @Test
+    void ipcpRenegotiatesFromOpened() {
+        CcpSettings ccp = CcpSettings.require128Stateless();
+        SessionLink link = new SessionLink(server(List.of(AuthenticationMethod.MS_CHAP_V2), ccp),
+                client(List.of(AuthenticationMethod.MS_CHAP_V2), ccp, PASSWORD), 15).start();
+        link.runFor(1_000);
+        assertThat(link.server.networkUp && link.client.networkUp).isTrue();
+
+        int ipcpRequests = (int) link.server.sent(PppProtocol.IPCP.value()).stream().filter(packet -> packet[0] == 1).count();
+        byte[] request = lastConfigureRequest(link.client, PppProtocol.IPCP);
+        request[1]++;
+        link.server.session.receive(io.netty.buffer.Unpooled.wrappedBuffer(frame(PppProtocol.IPCP, request)));
+        link.runFor(10_000);
+
+        for (SessionLink.End end : List.of(link.server, link.client)) {
+            assertThat(end.networkUp).as(end + " " + end.events).isTrue();
+            assertThat(end.session.state(ProtocolKind.LCP)).contains(State.OPENED);
+        }
+        assertThat(link.server.sent(PppProtocol.IPCP.value()).stream().filter(packet -> packet[0] == 1))
+                .as("the server's IPCP requested again").hasSizeGreaterThan(ipcpRequests);
+        assertThat(link.server.ipcp.localAddress()).isEqualTo(SERVER_ADDRESS);
+        assertThat(link.server.ipcp.peerAddress()).contains(CLIENT_ADDRESS);
+        assertThat(link.client.ipcp.localAddress()).isEqualTo(CLIENT_ADDRESS);
+        assertThat(link.client.ipcp.peerAddress()).contains(SERVER_ADDRESS);
+        assertIpFlowsBothWays(link);
+    }
+
+    private static void assertIpFlowsBothWays(SessionLink link) {
+        link.server.ipReceived.clear();
+        link.client.ipReceived.clear();
+        List<byte[]> fromClient = packets(10, 1);
+        List<byte[]> fromServer = packets(10, 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(link.client.sendIp(fromClient.get(i))).isTrue();
+            assertThat(link.server.sendIp(fromServer.get(i))).isTrue();
+            link.settle();
+        }
+        assertThat(link.server.ipReceived).as("server events %s", link.server.events).containsExactlyElementsOf(fromClient);
+        assertThat(link.client.ipReceived).as("client events %s", link.client.events).containsExactlyElementsOf(fromServer);
+    }
+
+    /** The last Configure-Request {@code end} sent for {@code protocol}: code, Identifier, length, options. */
+    private static byte[] lastConfigureRequest(SessionLink.End end, PppProtocol protocol) {
+        return end.sent(protocol.value()).stream().filter(packet -> packet[0] == 1).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private static byte[] frame(PppProtocol protocol, byte[] packet) {
+        byte[] frame = new byte[4 + packet.length];
+        frame[0] = (byte) 0xff;
+        frame[1] = 0x03;
+        frame[2] = (byte) (protocol.value() >> 8);
+        frame[3] = (byte) protocol.value();
+        System.arraycopy(packet, 0, frame, 4, packet.length);
+        return frame;
+    }
 }

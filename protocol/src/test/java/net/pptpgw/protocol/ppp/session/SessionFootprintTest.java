@@ -53,9 +53,17 @@ class SessionFootprintTest {
      * keeps the peer's last acknowledged Configure-Request to re-acknowledge a retransmission),
      * 3,400 (client) and 3,451-3,469 (server) stateless, 3,992 (client) stateful. The 4 KiB of issue 5 is the budget for the whole concentrator
      * session (GRE and control-connection state too), of which this is the largest part.
+     *
+     * <p>Then the per-session cut of the fsm-heap branch (automata keep Identifiers and octets,
+     * not packets; policies keep agreements, not option lists; authenticators let go once the
+     * network is up; no Optional fields), measured after this test stopped counting its own
+     * class histogram (about 400 bytes per session of what it reported before): 3,048 server and
+     * 3,216 client stateless, 3,625 and 3,811 stateful before the cut, 1,312 and 1,483 stateless,
+     * 1,889 and 2,072 stateful after it (the old way of measuring: 3,447 to 1,705 bytes for a
+     * stateless server session).
      */
-    private static final int STATELESS_BOUND = 3_840;
-    private static final int STATEFUL_BOUND = 4_352;
+    private static final int STATELESS_BOUND = 1_664;
+    private static final int STATEFUL_BOUND = 2_304;
 
     /** An output and timers that keep nothing: the session's own state is what is measured. */
     private static final class End implements PppOutput, PppTimers {
@@ -96,7 +104,7 @@ class SessionFootprintTest {
 
     @ParameterizedTest(name = "{0}, MPPE-128 {1}")
     @MethodSource("sessions")
-    void aNetworkUpSessionWithMppe128HoldsAboutThreeKilobytes(Role role, Mode mode) throws Exception {
+    void aNetworkUpSessionWithMppe128HoldsAboutTwoKilobytes(Role role, Mode mode) throws Exception {
         CcpSettings ccp = new CcpSettings(CcpSettings.Mppe.REQUIRE, List.of(MppeStrength.BITS_128), List.of(mode));
         PppSessionConfig serverConfig = SessionLink.server(List.of(AuthenticationMethod.MS_CHAP_V2), ccp);
         PppSessionConfig clientConfig = SessionLink.client(List.of(AuthenticationMethod.MS_CHAP_V2), ccp,
@@ -106,8 +114,12 @@ class SessionFootprintTest {
         negotiate(serverConfig, clientConfig, random, role, mode);
 
         List<PppSession> kept = new ArrayList<>(SESSIONS);
-        long before = usedHeap();
+        // The histogram's own result (a map of a few thousand classes, some 130 bytes per session
+        // here) must not be counted as the sessions': it is taken twice, so that each histogram
+        // and both heap figures see one such map alive.
         Map<String, long[]> histogramBefore = histogram();
+        histogramBefore = histogram();
+        long before = usedHeap();
         for (int i = 0; i < SESSIONS; i++) {
             kept.add(negotiate(serverConfig, clientConfig, random, role, mode));
         }
