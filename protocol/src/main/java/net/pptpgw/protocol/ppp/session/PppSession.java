@@ -159,12 +159,21 @@ public final class PppSession {
         });
     }
 
-    /** The transport is gone (RFC 1661 Down event): the session ends at once. */
+    /**
+     * The transport is gone (RFC 1661 Down event): the session ends at once. If the peer had
+     * asked to terminate (LCP in Stopping, waiting one Restart period after its Ack, §4.6), its
+     * reason is the session's: a PAC clears the call right after its Terminate-Request (RFC 2637
+     * §2.13), so the transport going is the end of the peer's termination, not another fault.
+     */
     public void lowerLayerDown() {
         dispatch(() -> {
             if (phase != Phase.DEAD) {
+                Termination peer = lcp.automaton.termination()
+                        .filter(reason -> reason.cause().equals(Termination.PEER_TERMINATED))
+                        .orElse(null);
                 lcp.automaton.down();
-                dead(Termination.of(Termination.LOWER_LAYER_DOWN, "the transport under PPP went down"));
+                dead(peer != null ? peer
+                        : Termination.of(Termination.LOWER_LAYER_DOWN, "the transport under PPP went down"));
             }
         });
     }

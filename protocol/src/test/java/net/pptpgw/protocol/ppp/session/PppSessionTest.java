@@ -325,6 +325,32 @@ class PppSessionTest {
     }
 
     /**
+     * The PAC terminates, then clears the call at once (RFC 2637 §2.13): the client's transport
+     * goes down while its LCP still waits in Stopping. The client reports the server's reason,
+     * not "lower layer down"; without a Terminate-Request first, a lost transport is just that.
+     */
+    @Test
+    void transportLostAfterPeersTerminateKeepsThePeersReason() {
+        SessionLink link = new SessionLink(server(List.of(AuthenticationMethod.CHAP_MD5), CcpSettings.deny()),
+                client(List.of(AuthenticationMethod.CHAP_MD5), CcpSettings.deny(), PASSWORD), 13).start();
+        link.runFor(1_000);
+        link.server.session.close(net.pptpgw.protocol.ppp.fsm.Termination.of("admin", "gateway shutting down"));
+        link.runFor(10); // the Terminate-Request crosses and is acknowledged; the client waits in Stopping
+        assertThat(link.client.down).isNull();
+        link.client.session.lowerLayerDown();
+        link.runFor(10);
+        assertThat(link.client.down.cause()).isEqualTo(net.pptpgw.protocol.ppp.fsm.Termination.PEER_TERMINATED);
+        assertThat(link.client.down.detail()).contains("gateway shutting down");
+
+        SessionLink other = new SessionLink(server(List.of(AuthenticationMethod.CHAP_MD5), CcpSettings.deny()),
+                client(List.of(AuthenticationMethod.CHAP_MD5), CcpSettings.deny(), PASSWORD), 14).start();
+        other.runFor(1_000);
+        other.client.session.lowerLayerDown();
+        other.runFor(10);
+        assertThat(other.client.down.cause()).isEqualTo(net.pptpgw.protocol.ppp.fsm.Termination.LOWER_LAYER_DOWN);
+    }
+
+    /**
      * RFC 1661 §4.4 from Opened: a Configure-Request with a new Identifier renegotiates LCP. The
      * network-up session let its authenticators and its automata's negotiation state go (issue
      * 5); all of it is rebuilt: LCP renegotiates, authentication runs again with new
