@@ -178,7 +178,7 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
 
     /** IPCP for a session whose peer gets pool address {@code offset}. */
     IpcpSettings ipcpSettings(int offset) {
-        return IpcpSettings.server(policy.localAddress(), pool.address(offset), policy.dns(), policy.wins());
+        return template.ipcp().withPeerAddress(pool.address(offset));
     }
 
     RandomGenerator random() {

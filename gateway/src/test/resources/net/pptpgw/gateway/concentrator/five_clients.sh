@@ -175,6 +175,10 @@ echo "--- shutdown"
 kill -TERM $concentrator
 for i in $(seq 1 30); do kill -0 $concentrator 2>/dev/null || break; sleep 0.5; done
 if kill -0 $concentrator 2>/dev/null; then echo "concentrator still running"; exit 1; fi
-# Every remaining client hears of it: its call is disconnected and its PPP goes down.
-for n in 3 4 5; do wait_log "$WORK/client$n.log" 'link down' 15; echo "client $n: $(grep 'link down' "$WORK/client$n.log")"; done
+# Every remaining client hears of it: an LCP Terminate-Request with the reason, then its call
+# is disconnected, and its PPP goes down saying why.
+for n in 3 4 5; do
+    wait_log "$WORK/client$n.log" 'link down' 15; echo "client $n: $(grep 'link down' "$WORK/client$n.log")"
+    grep 'link down' "$WORK/client$n.log" | grep -q 'gateway shutting down'
+done
 echo "FIVE-CLIENTS-OK"

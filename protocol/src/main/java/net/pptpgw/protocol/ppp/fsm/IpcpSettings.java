@@ -45,6 +45,15 @@ public record IpcpSettings(
                 false, false);
     }
 
+    /**
+     * These settings with {@code peer} to assign: a concentrator makes one per session from one
+     * template, sharing everything else (tens of thousands of sessions, issue 5).
+     */
+    public IpcpSettings withPeerAddress(Inet4Address peer) {
+        return new IpcpSettings(localAddress, Optional.of(peer), primaryDns, secondaryDns, primaryNbns, secondaryNbns,
+                requestDns, requestNbns);
+    }
+
     /** A client: asks for its address, takes the server's, optionally asks for DNS and WINS servers. */
     public static IpcpSettings client(boolean requestDns, boolean requestNbns) {
         return new IpcpSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
