@@ -192,7 +192,11 @@ held)
     head -25 "$WORK/histogram-held.txt"
     kill $lg; wait $lg || true
     expect_metric 'pptp_calls_active' 0.0 120 || true
+    # The calls are gone; their GRE state and sessions go in tasks on the GRE loop right after.
+    expect_metric 'pptp_gre_sessions' 0.0 60 || true
     echo "live heap after the load generator went away: $(live_heap) B"
+    jcmd GC.class_histogram | head -25 > "$WORK/histogram-after.txt"
+    head -15 "$WORK/histogram-after.txt"
     ;;
 
 goodput)
