@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -76,10 +77,14 @@ public final class LoadGenerator {
             IntFunction<PppSessionConfig> ppp, SourceRange sources, int callsPerConnection, int trafficPps,
             Stage stage, Duration progressInterval, PrintStream progress, ClientConfig client, String tun) {
 
-        /** The same settings for {@code count} sessions, with no hold and no TUN (a warm-up run). */
-        public Settings withSessions(int count) {
+        /**
+         * A warm-up run before these settings: {@code count} sessions, no hold, no TUN, and no
+         * progress or diagnostics of its own (its slow-session line, for one, describes a cold JVM
+         * and must not be read as the measured run's).
+         */
+        public Settings warmUp(int count) {
             return new Settings(server, count, rate, Duration.ZERO, timeout, ppp, sources, callsPerConnection,
-                    trafficPps, stage, progressInterval, progress, client, null);
+                    trafficPps, stage, null, new PrintStream(OutputStream.nullOutputStream()), client, null);
         }
 
         /** Without a TUN. */

@@ -129,7 +129,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadGenerator.Settings settings = settings();
         if (warmup > 0) {
-            LoadReport warm = new LoadGenerator(settings.withSessions(warmup)).run();
+            LoadReport warm = new LoadGenerator(settings.warmUp(warmup)).run();
             System.err.printf(Locale.ROOT, "loadgen warm-up: %d of %d sessions up at %.1f/s, %d failed%n",
                     warm.established(), warm.requested(), warm.achievedRate(), warm.failed());
         }
