@@ -23,14 +23,16 @@
 #                                              offloads), then one core's MPPE rate (the tunnel's ceiling;
 #                                              needs benchmarks/target/benchmarks.jar)
 # Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
-# flight recording of the concentrator into WORK). Namespaces pg-cb-* and every process are removed on exit.
+# flight recording of the concentrator into WORK), NS (namespace and veth prefix, default pg-cb; the CI test
+# uses another, so a benchmark and the test can run at once). Namespaces NS-* and every process are removed on exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 GW=${GW:-"$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar $root/gateway/target/pptp-gateway.jar"}
 WORK=${WORK:-$(mktemp -d /tmp/pg-cb.XXXXXX)}
 RELAY=${RELAY:-$root/concentrator/src/test/resources/net/pptpgw/concentrator/realpeer/pty_relay.py}
-HST=pg-cb-hst
+NS=${NS:-pg-cb}
+HST=$NS-hst
 MODE=${1:?usage: concentrator-bench.sh check|setup|held|goodput ...}; shift
 mkdir -p "$WORK"
 echo "work directory: $WORK"
@@ -47,13 +49,13 @@ raw_drops() { ip netns exec $1 awk 'NR > 1 && $2 ~ /:002F$/ {d += $13} END {prin
 
 # --- namespaces: srv and cli joined by a veth pair, and hst, all removed on any exit; with
 # metric, expect_metric and wait_log, shared with the tests' scripts. Sets SRV and CLI.
-source "$root/gateway/src/test/resources/net/pptpgw/gateway/netns_pair.sh" pg-cb $HST
+source "$root/gateway/src/test/resources/net/pptpgw/gateway/netns_pair.sh" $NS $HST
 # The host behind srv.
-ip link add pg-cb-h type veth peer name pg-cb-hh
-ip link set pg-cb-h netns $SRV; ip link set pg-cb-hh netns $HST
-ip -n $SRV addr add 198.51.100.1/24 dev pg-cb-h
-ip -n $HST addr add 198.51.100.2/24 dev pg-cb-hh
-ip -n $SRV link set pg-cb-h up; ip -n $HST link set pg-cb-hh up
+ip link add $NS-h type veth peer name $NS-hh
+ip link set $NS-h netns $SRV; ip link set $NS-hh netns $HST
+ip -n $SRV addr add 198.51.100.1/24 dev $NS-h
+ip -n $HST addr add 198.51.100.2/24 dev $NS-hh
+ip -n $SRV link set $NS-h up; ip -n $HST link set $NS-hh up
 ip -n $CLI route add local 10.99.0.0/16 dev lo
 ip -n $SRV route add 10.99.0.0/16 via 192.0.2.2
 ip -n $HST route add 10.88.0.0/16 via 198.51.100.1
@@ -104,7 +106,7 @@ case "$MODE" in
 check)
     N=${1:-50}
     start_concentrator
-    ip netns exec $SRV tshark -q -i pg-cb-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" \
+    ip netns exec $SRV tshark -q -i $NS-s -f 'ip proto 47 or tcp port 1723' -w "$WORK/link.pcap" \
         > "$WORK/tshark.out" 2>&1 &
     capture=$!
     sleep 1.5
@@ -244,7 +246,7 @@ goodput)
     done
     echo "kernel forwarding with the tunnel's MTU ($(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')) on the veths and no offloads:"
     mtu=$(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
-    for dev in "$CLI pg-cb-c" "$SRV pg-cb-s" "$SRV pg-cb-h" "$HST pg-cb-hh"; do
+    for dev in "$CLI $NS-c" "$SRV $NS-s" "$SRV $NS-h" "$HST $NS-hh"; do
         set -- $dev
         ip -n $1 link set $2 mtu "$mtu"
         ip netns exec $1 ethtool -K $2 tso off gso off gro off > /dev/null

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pptp-gateway loadgen} against the full {@code pptp-gateway concentrator} (control, GRE,
  * PPP, TUN), root only, through {@code benchmarks/concentrator-bench.sh check}: the two in
- * namespaces of their own ({@code pg-cb-cli}, {@code pg-cb-srv}), because each owns a raw GRE
+ * namespaces of their own ({@code pg-lt-cli}, {@code pg-lt-srv}: not the benchmark's {@code pg-cb-*}, so
+ * that a benchmark run and this test do not take each other's), because each owns a raw GRE
  * socket and on one loopback each would read the other's GRE. 50 MS-CHAPv2 + MPPE-128 sessions,
  * five calls per control connection from ten AnyIP source addresses, all reach network up; ICMP
  * echo inside every tunnel is answered by the concentrator namespace's kernel through the TUN; after the
@@ -27,13 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadgenConcentratorNamespacesTest {
 
+    private static final String NAMESPACES = "pg-lt";
+
     @Test
     void fiftySessionsReachNetworkUpAndCarryIcmp(@TempDir Path work) throws IOException, InterruptedException {
         EndToEndScript.assumeRootWith("ip", "tshark", "curl", "nft", "ping");
         Path script = Path.of("../benchmarks/concentrator-bench.sh").toAbsolutePath().normalize();
         String javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent().toString();
         EndToEndScript.Result run = EndToEndScript.run(work,
-                Map.of("GW", EndToEndScript.gatewayCommand(), "WORK", work.toString(), "JAVA_HOME", javaHome),
+                Map.of("GW", EndToEndScript.gatewayCommand(), "WORK", work.toString(), "JAVA_HOME", javaHome,
+                        "NS", NAMESPACES),
                 240, script, "check", "50");
         String output = run.output();
         assertThat(run.finished()).as(output).isTrue();
@@ -58,6 +62,6 @@ class LoadgenConcentratorNamespacesTest {
                 .contains("malformed: 0")
                 .contains("gre sources: 11") // ten for the 50 sessions, one for the TUN session
                 .contains("3 packets transmitted, 3 received, 0% packet loss");
-        assertThat(ExternalTools.run(List.of("ip", "netns", "list"), "", 5)).doesNotContain("pg-cb-");
+        assertThat(ExternalTools.run(List.of("ip", "netns", "list"), "", 5)).doesNotContain(NAMESPACES + "-");
     }
 }
