@@ -24,7 +24,8 @@
 #                                              needs benchmarks/target/benchmarks.jar)
 # Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
 # flight recording of the concentrator into WORK), NS (namespace and veth prefix, default pg-cb; the CI test
-# uses another, so a benchmark and the test can run at once). Namespaces NS-* and every process are removed on exit.
+# uses another, so a benchmark and the test can run at once), MPPE_MODE (stateless, the default as pppd's, or
+# stateful). Namespaces NS-* and every process are removed on exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -32,6 +33,7 @@ GW=${GW:-"$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar $root/gate
 WORK=${WORK:-$(mktemp -d /tmp/pg-cb.XXXXXX)}
 RELAY=${RELAY:-$root/concentrator/src/test/resources/net/pptpgw/concentrator/realpeer/pty_relay.py}
 NS=${NS:-pg-cb}
+MPPE_MODE=${MPPE_MODE:-stateless}
 HST=$NS-hst
 MODE=${1:?usage: concentrator-bench.sh check|setup|held|goodput ...}; shift
 mkdir -p "$WORK"
@@ -75,7 +77,7 @@ start_concentrator() {
     [ "${JFR:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$WORK/concentrator.jfr,settings=profile"
     PPTP_GATEWAY_JAVA_OPTS="" ip netns exec $SRV env JDK_JAVA_OPTIONS="${CONC_JAVA_OPTS:-} $jfr" $GW concentrator \
         --listen 192.0.2.1 --pool 10.88.0.0/16 --local-address 10.87.0.1 --secrets "$WORK/chap-secrets" \
-        --auth mschapv2 --mppe require --mppe-bits 128 --tun pgcb%d --metrics 127.0.0.1:9725 --admin none \
+        --auth mschapv2 --mppe require --mppe-bits 128 --mppe-modes "$MPPE_MODE" --tun pgcb%d --metrics 127.0.0.1:9725 --admin none \
         --max-calls 65535 --max-connections 20000 --max-half-open 4096 --connection-rate 1000000 \
         --connection-burst 1000000 --max-calls-per-connection 1024 > "$WORK/concentrator.log" 2>&1 &
     concentrator=$!
@@ -208,7 +210,7 @@ goodput)
     start_concentrator
     ip netns exec $CLI unshare -m sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/pptp && exec $GW ppp \
         --role client --user u1 --password-file $WORK/password1 --tun pgcbc%d --auth mschapv2 --mppe require \
-        --mppe-bits 128 --stateless --log-file $WORK/client.log \
+        --mppe-bits 128 $([ "$MPPE_MODE" = stateless ] && echo --stateless) --log-file $WORK/client.log \
         --pty '/usr/bin/python3 $RELAY /usr/sbin/pptp 192.0.2.1 --nolaunchpppd'" > "$WORK/client.out" 2>&1 &
     wait_log "$WORK/client.log" 'TUN .* up' 60 || { cat "$WORK/client.log" "$WORK/concentrator.log"; exit 1; }
     grep -E 'MPPE|TUN .* up' "$WORK/client.log"
