@@ -444,7 +444,7 @@ class TunDeviceTest {
     }
 
     /** Answers ICMP echo requests in place: addresses swapped, type 0, checksum redone. */
-    private static final class EchoResponder implements TunPacketHandler {
+    static final class EchoResponder implements TunPacketHandler {
         final AtomicInteger answered = new AtomicInteger();
         final ConcurrentLinkedQueue<Integer> headroomSeen = new ConcurrentLinkedQueue<>();
 
