@@ -169,7 +169,11 @@ public final class TcpSegmentCoalescer {
         out.setShortLE(index + 6, IP_HEADER);
         out.setShortLE(index + 8, TCP_CHECKSUM_OFFSET);
         int ip = index + VIRTIO_NET_HDR_LENGTH;
-        out.setBytes(ip, first, first.readerIndex(), headerLength);
+        // Word by word: ByteBuf.setBytes between two buffers may go through NIO views (allocating)
+        // when one of them has no memory address; a header is at most 20 32-bit words.
+        for (int i = 0, from = first.readerIndex(); i < headerLength; i += 4) {
+            out.setInt(ip + i, first.getInt(from + i));
+        }
         out.setShort(ip + 2, totalLength);
         out.setShort(ip + 10, 0);
         out.setShort(ip + 10, ~fold(sum(out, ip, IP_HEADER)) & 0xFFFF);

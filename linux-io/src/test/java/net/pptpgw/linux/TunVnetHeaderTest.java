@@ -189,6 +189,52 @@ class TunVnetHeaderTest {
         assertThat(queue.offloadedReads()).isZero();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "coalesced {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void vnetWritesAllocateNothingPerPacket(boolean coalesced) throws Exception {
+        // Runs of 32 segments (or, with PSH on each, 32 single packets) to a port nobody listens on: the kernel answers each super-packet
+        // with one RST, which the reader releases. The loop thread's allocations are then the
+        // write path's (queue, coalescer, writev) and the read path's.
+        TunQueue queue = tun.queue(0);
+        queue.register(group.next(), TunQueue.Options.defaults(), (q, p) -> p.release()).sync();
+        ByteBuf[] run = new ByteBuf[32];
+        for (int i = 0; i < run.length; i++) {
+            ByteBuf heap = segment(1_000_000 + i * SEGMENT, 1, coalesced ? ACK : ACK | PSH, new byte[SEGMENT]);
+            run[i] = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(heap.readableBytes()).writeBytes(heap);
+            heap.release();
+        }
+        long[] loopThread = {0};
+        queue.eventLoop().submit(() -> loopThread[0] = Thread.currentThread().threadId()).sync();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        io.netty.util.ResourceLeakDetector.Level leakDetection = io.netty.util.ResourceLeakDetector.getLevel();
+        long runsBefore = queue.coalescedRuns();
+        try {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            TunDeviceTest.assertReachesZeroAllocation(threads, loopThread[0], packets -> {
+                try {
+                    queue.eventLoop().submit(() -> {
+                        for (int n = 0; n < packets; n += run.length) {
+                            for (ByteBuf segment : run) {
+                                queue.write(segment.retain()); // the queue leaves the indexes alone
+                            }
+                            queue.flush();
+                        }
+                    }).sync();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(leakDetection);
+            for (ByteBuf b : run) {
+                b.release();
+            }
+        }
+        assertThat(queue.coalescedRuns() - runsBefore > 0).isEqualTo(coalesced);
+        assertThat(queue.coalescedPackets()).isEqualTo(queue.coalescedRuns() * run.length);
+        assertThat(queue.writeErrors()).as("errno %d", queue.lastWriteErrno()).isZero();
+    }
+
     private static ByteBuf segment(int sequence, int acknowledgment, int flags, byte[] payload) {
         return new Segment(0, sequence & 0xFFFF, true, 64, PEER_INT, LOCAL_INT, PEER_PORT, SERVER_PORT, sequence,
                 acknowledgment, flags, 65535, new byte[0], payload).encode();
