@@ -42,6 +42,12 @@ import net.pptpgw.protocol.ppp.session.PppSession;
  * are touched by one thread. The TUN's reads leave {@link #HEADROOM} bytes before each packet:
  * PPP, MPPE and GRE headers are then written in place in front of it. A packet that fits its
  * session costs no allocation; fragments and ICMP answers come from the allocator.
+ *
+ * <p>The TUN is opened with the virtio-net header ({@link TunDevice#openWithVnetHeader}) and
+ * its writes are flushed once per batch (see {@link #writeToTun}): consecutive TCP segments of
+ * one flow in a batch reach the kernel as one GSO super-packet, so the kernel routes, forwards
+ * and receives a run of segments once instead of per 1,400 octets (counted in
+ * {@code pptp_tun_coalesced_runs_total} and {@code pptp_tun_coalesced_packets_total}).
  */
 public final class IpDataPlane implements TunPacketHandler, AutoCloseable {
 

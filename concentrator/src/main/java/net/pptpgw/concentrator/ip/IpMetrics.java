@@ -8,7 +8,8 @@ import net.pptpgw.linux.TunQueue;
 /**
  * The IP data plane's meters, in the registry of the control and GRE meters: packets and bytes
  * each way between the TUN and the sessions, drops by {@link TunDropReason}, fragments
- * made and ICMP Fragmentation Needed by {@link IcmpOutcome}. Counters are made
+ * made and ICMP Fragmentation Needed by {@link IcmpOutcome}, and the TUN queue's GSO
+ * super-packets ({@link #coalescing}). Counters are made
  * once, so the per-packet path only increments.
  */
 final class IpMetrics {
