@@ -99,6 +99,38 @@ class TunVnetHeaderTest {
         assertThat(queue.coalescedRuns()).isZero();
     }
 
+    /**
+     * Reads see plain packets because the device's offloads stay off; with checksum offload
+     * switched on (TUNSETOFFLOAD, TUN_F_CSUM: what TunDevice never does) the kernel hands over a
+     * UDP datagram checksum-partial, and the queue drops it and counts it instead of passing on
+     * a packet whose checksum is unfinished.
+     */
+    @Test
+    void readsWithOffloadsOffArePlainAndAChecksumPartialReadIsDropped() throws Exception {
+        AtomicInteger udpRead = new AtomicInteger();
+        TunQueue queue = tun.queue(0);
+        queue.register(group.next(), TunQueue.Options.defaults(), (q, p) -> {
+            if (Ipv4Header.headerLength(p) > 0 && Ipv4Header.protocol(p) == 17) {
+                udpRead.incrementAndGet();
+            }
+            p.release();
+        }).sync();
+        java.net.DatagramSocket udp = inside.call(java.net.DatagramSocket::new);
+        try (udp) {
+            java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[100], 100,
+                    new InetSocketAddress(InetAddress.getByName(PEER), 9999));
+            udp.send(datagram);
+            waitFor(() -> udpRead.get() == 1, "the datagram read with offloads off");
+            assertThat(queue.offloadedReads()).isZero();
+
+            // ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM): the argument is the flags themselves, not a pointer.
+            Libc.ioctl(queue.fd(), 0x400454d0L, java.lang.foreign.MemorySegment.ofAddress(0x01), "TUNSETOFFLOAD");
+            udp.send(datagram);
+            waitFor(() -> queue.offloadedReads() == 1, "the checksum-partial datagram dropped");
+            assertThat(udpRead).hasValue(1);
+        }
+    }
+
     @Test
     void crafted1000OctetSegmentsReachARealSocketAsSuperPacketsInOrder() throws Exception {
         ServerSocket listener = inside.call(() -> {
