@@ -29,7 +29,7 @@ import java.util.Optional;
  * message is {@code call(arguments): description (NAME)}; callers pass the arguments as the
  * reader should see them ({@code "TUNSETIFF, tun0"}), since numbers alone say little.
  *
- * <p>{@link #read} and {@link #write} are the data path and allocate nothing: they take a native
+ * <p>{@link #read}, {@link #write}, {@link #readv} and {@link #writev} are the data path and allocate nothing: they take a native
  * address as a {@code long} (on x86-64 and AArch64 a pointer travels in the same register as a
  * 64-bit integer, so no {@code MemorySegment} is made per packet) and return {@code -errno}
  * instead of throwing, so that the common "no packet waiting" (EAGAIN) costs no exception. They

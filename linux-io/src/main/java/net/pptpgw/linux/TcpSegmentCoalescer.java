@@ -35,7 +35,10 @@ public final class TcpSegmentCoalescer {
     public static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
     /** {@code VIRTIO_NET_HDR_GSO_TCPV4}. */
     public static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
-    /** Segments per super-packet at most: GRO's limit (MAX_GRO_SKBS-sized batches), and wireguard-go's. */
+    /**
+     * Segments per super-packet at most: bounds the per-queue iovec array; full-size segments
+     * reach {@link #MAX_TOTAL_LENGTH} first (46 of 1,400 octets), only small ones get here.
+     */
     public static final int MAX_SEGMENTS = 64;
     /** The IPv4 Total Length field's limit (RFC 791 §3.1). */
     public static final int MAX_TOTAL_LENGTH = 65_535;

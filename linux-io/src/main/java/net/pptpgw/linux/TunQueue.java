@@ -59,6 +59,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TunQueue implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(TunQueue.class.getName());
+    private static final int VNET_HDR = TcpSegmentCoalescer.VIRTIO_NET_HDR_LENGTH;
+    /** {@link #readInto}'s answer for a read whose virtio-net header announced GSO or a partial checksum. */
+    private static final long OFFLOADED = Long.MIN_VALUE;
 
     /**
      * How a registered queue reads and writes.
@@ -185,10 +188,6 @@ public final class TunQueue implements AutoCloseable {
             coalescer = null;
         }
     }
-
-    private static final int VNET_HDR = TcpSegmentCoalescer.VIRTIO_NET_HDR_LENGTH;
-    /** {@link #readInto}'s answer for a read whose virtio-net header announced GSO or a partial checksum. */
-    private static final long OFFLOADED = Long.MIN_VALUE;
 
     /** Opened with {@code IFF_VNET_HDR}. */
     public boolean hasVnetHeader() {
@@ -344,9 +343,9 @@ public final class TunQueue implements AutoCloseable {
             throw new IllegalArgumentException("read(2) needs a direct buffer in one piece, not " + buffer);
         }
         long result;
-        do {
-            result = readInto(buffer, buffer.writerIndex(), buffer.writableBytes());
-        } while (result == OFFLOADED);
+        while ((result = readInto(buffer, buffer.writerIndex(), buffer.writableBytes())) == OFFLOADED) {
+            offloadedReads++; // dropped; the next one, if any
+        }
         if (result == -Libc.EAGAIN) {
             return -1;
         }
