@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBuf;
  * at all when the receiver takes it whole).
  *
  * <p>A run is: IPv4 packets with a 20-octet header, not fragments, TCP, the same addresses,
- * ports, TOS, TTL and DF, the same TCP header length and identical option bytes (timestamps
+ * ports, TOS, TTL and DF, Identifications counting up by one unless DF is set (the kernel's
+ * segmentation numbers the segments so; with DF the field means nothing, RFC 6864 §4.1), the same TCP header length and identical option bytes (timestamps
  * included, as GRO demands), the same acknowledgment number and window, flags exactly ACK (PSH
  * allowed on the last, which ends the run), each segment's sequence number the previous one's
  * plus its payload length, every payload as long as the first except the last (which may be
@@ -64,6 +65,8 @@ public final class TcpSegmentCoalescer {
     private int totalLength;
     /** The sequence number the next segment must carry (mod 2^32). */
     private int nextSequence;
+    /** The Identification the next segment must carry if DF is clear (mod 2^16). */
+    private int nextIdentification;
     /** The last segment had PSH set. */
     private boolean push;
     /** No further segment can join: PSH, a short segment, or a limit reached. */
@@ -88,7 +91,8 @@ public final class TcpSegmentCoalescer {
                 && payload <= segmentSize
                 && totalLength + payload <= MAX_TOTAL_LENGTH
                 && packet.getInt(start + IP_HEADER + 4) == nextSequence
-                && sameFlowAndHeaders(segments[0], packet, header))) {
+                && sameFlowAndHeaders(segments[0], packet, header)
+                && (dontFragment(packet) || packet.getUnsignedShort(start + 4) == nextIdentification))) {
             return false;
         }
         if (!checksumsValid(packet)) {
@@ -102,6 +106,7 @@ public final class TcpSegmentCoalescer {
         segments[count++] = packet;
         totalLength += payload;
         nextSequence = packet.getInt(start + IP_HEADER + 4) + payload;
+        nextIdentification = (packet.getUnsignedShort(start + 4) + 1) & 0xFFFF;
         push = (packet.getByte(start + IP_HEADER + 13) & TCP_PSH) != 0;
         full = push || payload < segmentSize || count == MAX_SEGMENTS
                 || totalLength + segmentSize > MAX_TOTAL_LENGTH;
@@ -251,6 +256,11 @@ public final class TcpSegmentCoalescer {
             }
         }
         return true;
+    }
+
+    /** DF set (RFC 791 §3.1); then the Identification is meaningless (RFC 6864 §4.1). */
+    private static boolean dontFragment(ByteBuf packet) {
+        return (packet.getUnsignedShort(packet.readerIndex() + 6) & 0x4000) != 0;
     }
 
     /** The IPv4 header checksum and the TCP checksum (over pseudo-header, header and payload) both verify. */
