@@ -307,6 +307,45 @@ class TcpSegmentCoalescerTest {
         assertThat(coalescer.offer(packet(Segment.of(500, 10).with(x -> x.flags = ACK | PSH)))).isTrue();
     }
 
+    /**
+     * The coalescer reads packets peers sent (decrypted, not yet checked by anyone): on any bytes
+     * it must answer, never throw, and never read outside the packet (the fuzz buffers are
+     * exactly the input's size). Each input is offered alone and after a valid segment of the
+     * seeds' flow, so the comparisons run on it too; a run it joins is written out.
+     */
+    @Test
+    void neverThrowsOnArbitraryBytes() {
+        byte[] timestamps = HexFormat.of().parseHex("0101080a0000000100000002");
+        List<byte[]> seeds = new ArrayList<>();
+        for (Segment s : List.of(Segment.of(1100, 100), Segment.of(1100, 40).with(b -> b.flags = ACK | PSH),
+                Segment.of(1100, 100).with(b -> b.options = timestamps), Segment.of(1100, 1))) {
+            ByteBuf p = s.encode();
+            seeds.add(ByteBufUtil.getBytes(p));
+            p.release();
+        }
+        net.pptpgw.protocol.testing.Fuzz.run("tcp-segment-coalescer", seeds, packet -> {
+            TcpSegmentCoalescer runs = new TcpSegmentCoalescer();
+            try {
+                for (int lead = 0; lead < 2; lead++) {
+                    if (lead == 1) {
+                        runs.offer(Segment.of(1000, 100).encode());
+                    }
+                    ByteBuf input = packet.retainedSlice();
+                    if (!runs.offer(input)) {
+                        input.release();
+                    }
+                    if (runs.count() > 0) {
+                        ByteBuf headers = Unpooled.buffer(runs.headersLength()).writeZero(runs.headersLength());
+                        runs.writeHeaders(headers, 0);
+                    }
+                    runs.releaseAll();
+                }
+            } finally {
+                runs.releaseAll();
+            }
+        });
+    }
+
     private static void fixIpChecksum(ByteBuf p) {
         p.setShort(10, 0);
         p.setShort(10, Checksums.internet(p, 0, 20));
