@@ -29,7 +29,7 @@ import java.util.Optional;
  * message is {@code call(arguments): description (NAME)}; callers pass the arguments as the
  * reader should see them ({@code "TUNSETIFF, tun0"}), since numbers alone say little.
  *
- * <p>{@link #read} and {@link #write} are the data path and allocate nothing: they take a native
+ * <p>{@link #read}, {@link #write}, {@link #readv} and {@link #writev} are the data path and allocate nothing: they take a native
  * address as a {@code long} (on x86-64 and AArch64 a pointer travels in the same register as a
  * 64-bit integer, so no {@code MemorySegment} is made per packet) and return {@code -errno}
  * instead of throwing, so that the common "no packet waiting" (EAGAIN) costs no exception. They
@@ -110,11 +110,18 @@ public final class Libc {
     private static final MethodHandle IF_NAMETOINDEX = withErrno("if_nametoindex", JAVA_INT, ADDRESS);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // ssize_t readv/writev(int fd, const struct iovec *iov, int iovcnt); the array's address as a long, as above.
+    private static final MethodHandle READV = withErrno("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle WRITEV = withErrno("writev", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     // The same two without errno capture, for the data path's first attempt (see read()).
     private static final MethodHandle READ_UNCAPTURED =
             plain("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
     private static final MethodHandle WRITE_UNCAPTURED =
             plain("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG).orElseThrow();
+    private static final MethodHandle READV_UNCAPTURED =
+            plain("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT).orElseThrow();
+    private static final MethodHandle WRITEV_UNCAPTURED =
+            plain("writev", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT).orElseThrow();
     // int *__errno_location(void): glibc's address of the calling thread's errno, as a long.
     private static final MethodHandle ERRNO_LOCATION = plain("__errno_location", JAVA_LONG).orElseThrow();
     /** All of memory, to read errno at a raw address without making a segment per read. */
@@ -225,6 +232,49 @@ public final class Libc {
                 return result >= 0 ? result : -EAGAIN;
             }
             result = (long) WRITE.invokeExact(callState, fd, address, length);
+            return result >= 0 ? result : -errno(callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes of one {@code struct iovec { void *iov_base; size_t iov_len; }} on a 64-bit ABI. */
+    public static final int IOVEC_SIZE = 16;
+
+    /**
+     * Sets entry {@code index} of a native {@code struct iovec} array to {@code length} bytes at
+     * {@code address}. No allocation: a plain store into the array's segment.
+     */
+    public static void iovec(MemorySegment iovecs, int index, long address, long length) {
+        iovecs.set(JAVA_LONG, (long) index * IOVEC_SIZE, address);
+        iovecs.set(JAVA_LONG, (long) index * IOVEC_SIZE + 8, length);
+    }
+
+    /**
+     * {@code readv(2)} into the {@code count} buffers of the {@code struct iovec} array at
+     * {@code iovecs}: the bytes read, or {@code -errno}; errno handled as by {@link #read}.
+     */
+    public static long readv(int fd, long iovecs, int count, MemorySegment callState) {
+        try {
+            long result = (long) READV_UNCAPTURED.invokeExact(fd, iovecs, count);
+            if (result >= 0 || lastErrno() == EAGAIN) {
+                return result >= 0 ? result : -EAGAIN;
+            }
+            result = (long) READV.invokeExact(callState, fd, iovecs, count);
+            return result >= 0 ? result : -errno(callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code writev(2)} from the {@code count} buffers of the {@code struct iovec} array at {@code iovecs}; as {@link #readv}. */
+    public static long writev(int fd, long iovecs, int count, MemorySegment callState) {
+        try {
+            long result = (long) WRITEV_UNCAPTURED.invokeExact(fd, iovecs, count);
+            if (result >= 0 || lastErrno() == EAGAIN) {
+                return result >= 0 ? result : -EAGAIN;
+            }
+            result = (long) WRITEV.invokeExact(callState, fd, iovecs, count);
             return result >= 0 ? result : -errno(callState);
         } catch (Throwable t) {
             throw rethrow(t);

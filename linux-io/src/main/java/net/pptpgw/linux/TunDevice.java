@@ -1,6 +1,7 @@
 package net.pptpgw.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
@@ -26,9 +27,11 @@ public final class TunDevice implements AutoCloseable {
 
     // <linux/if_tun.h>, <linux/if.h>
     private static final long TUNSETIFF = 0x400454caL; // _IOW('T', 202, int)
+    private static final long TUNGETVNETHDRSZ = 0x800454d7L; // _IOR('T', 215, int)
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_MULTI_QUEUE = 0x0100;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
     /** Bytes of {@code ifr_name}, terminating NUL included. */
     public static final int IFNAMSIZ = 16;
     // struct ifreq { char ifr_name[IFNAMSIZ]; union { short ifr_flags; ... 24 bytes } }
@@ -56,7 +59,24 @@ public final class TunDevice implements AutoCloseable {
      *     the kernel's {@code tun%d}; at most 15 bytes
      */
     public static TunDevice open(String name) throws IOException {
-        return open(name, 1, false);
+        return open(name, 1, false, false);
+    }
+
+    /**
+     * Opens a single-queue TUN device with {@code IFF_VNET_HDR}: every packet read and written
+     * starts with a 10-octet {@code struct virtio_net_hdr}, which {@link TunQueue} reads past and
+     * writes (zero for a plain packet) by itself, so its users see plain IP packets as before.
+     * What it buys: {@link TunQueue#flush} writes runs of TCP segments of one flow as one GSO
+     * super-packet ({@link TcpSegmentCoalescer}).
+     *
+     * <p>The device's offloads stay off (no {@code TUNSETOFFLOAD}; tun.c's
+     * {@code tun_net_fix_features} then clears checksum and TSO offload), so the kernel
+     * segments and checksums everything it sends us: reads never carry GSO or
+     * checksum-partial packets (a read that did is dropped and counted in
+     * {@link TunQueue#offloadedReads}).
+     */
+    public static TunDevice openWithVnetHeader(String name) throws IOException {
+        return open(name, 1, false, true);
     }
 
     /** Opens a multi-queue TUN device with {@code queues} descriptors. */
@@ -64,10 +84,11 @@ public final class TunDevice implements AutoCloseable {
         if (queues < 1) {
             throw new IllegalArgumentException("a TUN device needs at least one queue, not " + queues);
         }
-        return open(name, queues, true);
+        return open(name, queues, true, false);
     }
 
-    private static TunDevice open(String requested, int queueCount, boolean multiQueue) throws IOException {
+    private static TunDevice open(String requested, int queueCount, boolean multiQueue, boolean vnetHeader)
+            throws IOException {
         String name = requested == null ? "" : requested;
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length >= IFNAMSIZ) {
@@ -75,7 +96,8 @@ public final class TunDevice implements AutoCloseable {
                     + " bytes long; Linux allows at most " + (IFNAMSIZ - 1) + " (IFNAMSIZ " + IFNAMSIZ
                     + " with the terminating NUL)");
         }
-        short flags = (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0));
+        short flags = (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0)
+                | (vnetHeader ? IFF_VNET_HDR : 0));
         List<TunQueue> queues = new ArrayList<>();
         try {
             for (int i = 0; i < queueCount; i++) {
@@ -102,7 +124,17 @@ public final class TunDevice implements AutoCloseable {
             Libc.ioctl(fd, TUNSETIFF, ifreq, "TUNSETIFF, " + (name.isEmpty() ? "tun%d" : name));
             // The kernel writes back the name it chose.
             String actual = ifreq.asSlice(0, IFNAMSIZ).getString(0);
-            return new TunQueue(actual, index, fd);
+            boolean vnetHeader = (flags & IFF_VNET_HDR) != 0;
+            if (vnetHeader) {
+                // tun_set_iff sets 10 (sizeof(struct virtio_net_hdr)); TunQueue reads and writes exactly that.
+                MemorySegment size = arena.allocate(JAVA_INT);
+                Libc.ioctl(fd, TUNGETVNETHDRSZ, size, "TUNGETVNETHDRSZ, " + actual);
+                if (size.get(JAVA_INT, 0) != TcpSegmentCoalescer.VIRTIO_NET_HDR_LENGTH) {
+                    throw new IOException("TUN " + actual + ": virtio-net header of " + size.get(JAVA_INT, 0)
+                            + " octets, expected " + TcpSegmentCoalescer.VIRTIO_NET_HDR_LENGTH);
+                }
+            }
+            return new TunQueue(actual, index, fd, vnetHeader);
         } catch (IOException | RuntimeException e) {
             try {
                 Libc.close(fd, CLONE_DEVICE);
@@ -125,6 +157,11 @@ public final class TunDevice implements AutoCloseable {
 
     public boolean isMultiQueue() {
         return multiQueue;
+    }
+
+    /** Opened with {@code IFF_VNET_HDR} ({@link #openWithVnetHeader}). */
+    public boolean hasVnetHeader() {
+        return queues.getFirst().hasVnetHeader();
     }
 
     public List<TunQueue> queues() {

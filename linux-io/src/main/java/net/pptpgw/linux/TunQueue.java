@@ -2,6 +2,7 @@ package net.pptpgw.linux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -15,6 +16,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.Queue;
@@ -41,14 +43,25 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Writes are batched the way a Netty channel batches them: {@link #write} queues a packet
  * from any thread (a bounded lock-free queue), {@link #flush} writes everything queued in one go
  * on the event loop. A TUN descriptor takes exactly one packet per {@code write(2)} (there is no
- * {@code sendmmsg} for it), so the batch saves wake-ups and thread hand-offs, not system calls.
+ * {@code sendmmsg} for it), so the batch saves wake-ups and thread hand-offs, not system calls,
+ * unless the device has the virtio-net header (below).
  *
  * <p>{@link #readPacket} and {@link #writePacket} are the same operations without an event loop,
  * for a queue that is not registered (e.g. a dedicated thread, a test).
+ *
+ * <p>A queue of a device opened {@linkplain TunDevice#openWithVnetHeader with the virtio-net
+ * header} reads with {@code readv(2)}: the header into a scratch area of the queue, the packet
+ * into the buffer as above, so handlers see plain IP packets. It writes with {@code writev(2)}:
+ * a zero header before a plain packet; and a run of queued TCP segments of one flow that
+ * {@link TcpSegmentCoalescer} accepts goes out as one GSO super-packet, the merged headers from
+ * a scratch area and every payload straight from its queued buffer (no copy).
  */
 public final class TunQueue implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(TunQueue.class.getName());
+    private static final int VNET_HDR = TcpSegmentCoalescer.VIRTIO_NET_HDR_LENGTH;
+    /** {@link #readInto}'s answer for a read whose virtio-net header announced GSO or a partial checksum. */
+    private static final long OFFLOADED = Long.MIN_VALUE;
 
     /**
      * How a registered queue reads and writes.
@@ -109,6 +122,15 @@ public final class TunQueue implements AutoCloseable {
     private final MemorySegment readState;
     private final MemorySegment writeState;
     private final EpollHandle ioHandle = new EpollHandle();
+    // IFF_VNET_HDR only (else null): native scratch for readv/writev, each used by one thread at a time.
+    private final boolean vnetHeader;
+    private final MemorySegment readIovecs; // [0] the header scratch below, [1] the packet
+    private final MemorySegment readVnetHeader;
+    private final MemorySegment writeIovecs; // [0] headers, [1..] packet or payloads
+    private final MemorySegment zeroVnetHeader;
+    private final ByteBuf runHeaders; // direct view of native memory, for TcpSegmentCoalescer.writeHeaders
+    private final long runHeadersAddress;
+    private final TcpSegmentCoalescer coalescer; // event loop only
 
     // Set by register(). The loop reads options and handler after the registration task, which
     // publishes them; writers on any thread read loop and pendingWrites, hence volatile.
@@ -132,16 +154,44 @@ public final class TunQueue implements AutoCloseable {
     private volatile long packetsWritten;
     private volatile long truncatedPackets;
     private volatile long writeErrors;
+    private volatile long coalescedRuns;
+    private volatile long coalescedPackets;
+    private volatile long offloadedReads;
     private volatile int lastWriteErrno;
     private final LongAdder writeDrops = new LongAdder();
 
-    TunQueue(String deviceName, int queueIndex, int fd) {
+    TunQueue(String deviceName, int queueIndex, int fd, boolean vnetHeader) {
         this.deviceName = deviceName;
         this.queueIndex = queueIndex;
         this.fd = new TunDescriptor(fd, this);
-        Arena arena = Arena.ofAuto();
+        Arena arena = Arena.ofAuto(); // freed with the queue
         this.readState = Libc.newCallState(arena);
         this.writeState = Libc.newCallState(arena);
+        this.vnetHeader = vnetHeader;
+        if (vnetHeader) {
+            readVnetHeader = arena.allocate(VNET_HDR);
+            readIovecs = arena.allocate(2L * Libc.IOVEC_SIZE, 8);
+            Libc.iovec(readIovecs, 0, readVnetHeader.address(), VNET_HDR);
+            zeroVnetHeader = arena.allocate(VNET_HDR); // zeroed: no checksum to finish, no GSO
+            writeIovecs = arena.allocate((1L + TcpSegmentCoalescer.MAX_SEGMENTS) * Libc.IOVEC_SIZE, 8);
+            MemorySegment headers = arena.allocate(TcpSegmentCoalescer.MAX_HEADER_LENGTH, 8);
+            runHeaders = Unpooled.wrappedBuffer(headers.asByteBuffer()).clear();
+            runHeadersAddress = headers.address();
+            coalescer = new TcpSegmentCoalescer();
+        } else {
+            readVnetHeader = null;
+            readIovecs = null;
+            zeroVnetHeader = null;
+            writeIovecs = null;
+            runHeaders = null;
+            runHeadersAddress = 0;
+            coalescer = null;
+        }
+    }
+
+    /** Opened with {@code IFF_VNET_HDR}. */
+    public boolean hasVnetHeader() {
+        return vnetHeader;
     }
 
     /** The interface name, as the kernel gave it. */
@@ -253,6 +303,27 @@ public final class TunQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Schedules one {@link #flush} on the event loop after the I/O it is handling now, however
+     * often it is called before that flush runs; from any thread. On the loop this is how a
+     * batch forms: packets written while the loop reads a batch from elsewhere (the GRE socket)
+     * go out in one flush after it, where {@link TcpSegmentCoalescer} can find runs (the style
+     * of Netty's {@code FlushConsolidationHandler}: its flush task runs after the loop's I/O).
+     */
+    public void flushLater() {
+        IoEventLoop eventLoop = loop;
+        if (eventLoop == null) {
+            throw new IllegalStateException(this + " is not registered");
+        }
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                eventLoop.execute(flushTask);
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false); // the loop is shutting down; it closes the queue itself
+            }
+        }
+    }
+
     /** {@link #write} then {@link #flush}. */
     public boolean writeAndFlush(ByteBuf packet) {
         boolean queued = write(packet);
@@ -271,7 +342,10 @@ public final class TunQueue implements AutoCloseable {
         if (!NativeBuffers.isNative(buffer)) {
             throw new IllegalArgumentException("read(2) needs a direct buffer in one piece, not " + buffer);
         }
-        long result = readInto(buffer, buffer.writerIndex(), buffer.writableBytes());
+        long result;
+        while ((result = readInto(buffer, buffer.writerIndex(), buffer.writableBytes())) == OFFLOADED) {
+            offloadedReads++; // dropped; the next one, if any
+        }
         if (result == -Libc.EAGAIN) {
             return -1;
         }
@@ -304,8 +378,24 @@ public final class TunQueue implements AutoCloseable {
         return packetsRead;
     }
 
+    /** Packets written, a super-packet's segments each counted. */
     public long packetsWritten() {
         return packetsWritten;
+    }
+
+    /** GSO super-packets written (runs of two or more TCP segments; vnet header only). */
+    public long coalescedRuns() {
+        return coalescedRuns;
+    }
+
+    /** Packets written inside GSO super-packets (included in {@link #packetsWritten}). */
+    public long coalescedPackets() {
+        return coalescedPackets;
+    }
+
+    /** Reads dropped because their virtio-net header announced GSO or a partial checksum (should stay 0). */
+    public long offloadedReads() {
+        return offloadedReads;
     }
 
     /** Packets longer than the read buffer, dropped. */
@@ -384,6 +474,9 @@ public final class TunQueue implements AutoCloseable {
             packet.release();
             writeDrops.increment();
         }
+        if (coalescer != null) {
+            writeDrops.add(coalescer.releaseAll());
+        }
     }
 
     @Override
@@ -406,6 +499,11 @@ public final class TunQueue implements AutoCloseable {
                 packet.setIndex(o.headroom(), o.headroom());
                 int room = packet.writableBytes();
                 long result = readInto(packet, packet.writerIndex(), room);
+                if (result == OFFLOADED) {
+                    packet.release();
+                    offloadedReads++;
+                    continue;
+                }
                 if (result < 0) {
                     packet.release();
                     if (result == -Libc.EAGAIN) {
@@ -457,28 +555,96 @@ public final class TunQueue implements AutoCloseable {
         if (writeBlocked || queue == null || registration == null) {
             return; // EPOLLOUT, or the end of registration, will resume
         }
-        for (ByteBuf packet; (packet = queue.peek()) != null; ) {
+        TcpSegmentCoalescer run = coalescer;
+        for (;;) {
             if (closed.get()) {
                 releasePendingWrites();
                 return;
             }
-            long result = writeFrom(packet);
-            if (result == -Libc.EAGAIN) {
-                writeBlocked = true;
-                registration.submit(EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT));
-                return;
-            }
-            if (result == -Libc.EINTR) {
+            ByteBuf packet = queue.peek();
+            if (run != null && packet != null && NativeBuffers.isNative(packet) && run.offer(packet)) {
+                queue.poll(); // the run owns it now
+                if (!run.isFull()) {
+                    continue;
+                }
+            } else if (run == null || run.count() == 0) {
+                if (packet == null || !writeQueued(queue, packet)) {
+                    return;
+                }
                 continue;
             }
-            queue.poll();
-            packet.release();
-            if (result < 0) {
-                writeErrors++;
-                lastWriteErrno = (int) -result;
-            } else {
-                packetsWritten++;
+            // A run that cannot grow, or whose next packet does not join it: out it goes.
+            if (!writeRun(run)) {
+                return;
             }
+        }
+    }
+
+    /** Writes the queue's head alone; false if the device is full (EPOLLOUT will resume). */
+    private boolean writeQueued(Queue<ByteBuf> queue, ByteBuf packet) {
+        long result = writeFrom(packet);
+        if (result == -Libc.EAGAIN) {
+            blockWrites();
+            return false;
+        }
+        if (result == -Libc.EINTR) {
+            return true; // the same head again
+        }
+        queue.poll();
+        packet.release();
+        countWrite(result, 1);
+        return true;
+    }
+
+    /**
+     * Writes the coalescer's run: one segment as a plain packet, more as one GSO super-packet
+     * (merged headers, then each payload from its own buffer). False if the device is full: the
+     * run stays, and may still grow, until EPOLLOUT.
+     */
+    private boolean writeRun(TcpSegmentCoalescer run) {
+        int segments = run.count();
+        long result;
+        if (segments == 1) {
+            result = writeFrom(run.segment(0));
+        } else {
+            run.writeHeaders(runHeaders, 0);
+            Libc.iovec(writeIovecs, 0, runHeadersAddress, run.headersLength());
+            int header = run.headerLength();
+            for (int i = 0; i < segments; i++) {
+                ByteBuf segment = run.segment(i);
+                int payload = segment.readableBytes() - header;
+                Libc.iovec(writeIovecs, i + 1,
+                        NativeBuffers.address(segment, segment.readerIndex() + header, payload), payload);
+            }
+            result = Libc.writev(fd.intValue(), writeIovecs.address(), segments + 1, writeState);
+        }
+        if (result == -Libc.EAGAIN) {
+            blockWrites();
+            return false;
+        }
+        if (result == -Libc.EINTR) {
+            return true; // the loop tries the run again
+        }
+        run.releaseAll();
+        countWrite(result, segments);
+        if (result >= 0 && segments > 1) {
+            coalescedRuns++;
+            coalescedPackets += segments;
+        }
+        return true;
+    }
+
+    private void blockWrites() {
+        writeBlocked = true;
+        registration.submit(EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT));
+    }
+
+    private void countWrite(long result, int packets) {
+        if (result < 0) {
+            writeErrors += packets;
+            lastWriteErrno = (int) -result;
+        } else {
+            packetsWritten += packets;
         }
     }
 
@@ -488,25 +654,55 @@ public final class TunQueue implements AutoCloseable {
         flushNow();
     }
 
+    /**
+     * One read into {@code length} bytes at {@code index}: the packet's length, {@code -errno},
+     * or {@link #OFFLOADED}. With the virtio-net header the header goes to the queue's scratch
+     * and is checked: with the device's offloads off the kernel sends neither GSO nor
+     * checksum-partial packets (flags may say DATA_VALID, which we do not need).
+     */
     private long readInto(ByteBuf buffer, int index, int length) {
-        return Libc.read(fd.intValue(), NativeBuffers.address(buffer, index, length), length, readState);
+        long address = NativeBuffers.address(buffer, index, length);
+        if (!vnetHeader) {
+            return Libc.read(fd.intValue(), address, length, readState);
+        }
+        Libc.iovec(readIovecs, 1, address, length);
+        long result = Libc.readv(fd.intValue(), readIovecs.address(), 2, readState);
+        if (result < 0) {
+            return result;
+        }
+        if (result < VNET_HDR
+                || (readVnetHeader.get(ValueLayout.JAVA_BYTE, 0) & TcpSegmentCoalescer.VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0
+                || readVnetHeader.get(ValueLayout.JAVA_BYTE, 1) != 0) { // gso_type NONE
+            return OFFLOADED;
+        }
+        return result - VNET_HDR;
     }
 
+    /** One packet as it is; with the virtio-net header, behind a zero one. */
     private long writeFrom(ByteBuf packet) {
         int length = packet.readableBytes();
         if (NativeBuffers.isNative(packet)) {
-            long address = NativeBuffers.address(packet, packet.readerIndex(), length);
-            return Libc.write(fd.intValue(), address, length, writeState);
+            return writeAt(NativeBuffers.address(packet, packet.readerIndex(), length), length);
         }
         // A heap or composite buffer: one copy into a direct one, since write(2) needs contiguous native memory.
         ByteBufAllocator allocator = options != null ? options.allocator() : ByteBufAllocator.DEFAULT;
         ByteBuf copy = allocator.directBuffer(length, length);
         try {
             copy.writeBytes(packet, packet.readerIndex(), length);
-            return Libc.write(fd.intValue(), NativeBuffers.address(copy, 0, length), length, writeState);
+            return writeAt(NativeBuffers.address(copy, 0, length), length);
         } finally {
             copy.release();
         }
+    }
+
+    private long writeAt(long address, int length) {
+        if (!vnetHeader) {
+            return Libc.write(fd.intValue(), address, length, writeState);
+        }
+        Libc.iovec(writeIovecs, 0, zeroVnetHeader.address(), VNET_HDR);
+        Libc.iovec(writeIovecs, 1, address, length);
+        long result = Libc.writev(fd.intValue(), writeIovecs.address(), 2, writeState);
+        return result < 0 ? result : result - VNET_HDR;
     }
 
     /** What the event loop sees: the descriptor and the readiness events. */

@@ -252,7 +252,7 @@ class TunDeviceTest {
      * call-state slice per call until escape analysis removes it); a per-packet allocation in
      * our code would show in every round.
      */
-    private static void assertReachesZeroAllocation(com.sun.management.ThreadMXBean threads, long thread,
+    static void assertReachesZeroAllocation(com.sun.management.ThreadMXBean threads, long thread,
                                                     java.util.function.IntConsumer packets) {
         int n = 10_000;
         List<Long> perPacket = new ArrayList<>();
@@ -444,7 +444,7 @@ class TunDeviceTest {
     }
 
     /** Answers ICMP echo requests in place: addresses swapped, type 0, checksum redone. */
-    private static final class EchoResponder implements TunPacketHandler {
+    static final class EchoResponder implements TunPacketHandler {
         final AtomicInteger answered = new AtomicInteger();
         final ConcurrentLinkedQueue<Integer> headroomSeen = new ConcurrentLinkedQueue<>();
 

@@ -1,16 +1,20 @@
 package net.pptpgw.concentrator.ip;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import net.pptpgw.linux.TunQueue;
 
 /**
  * The IP data plane's meters, in the registry of the control and GRE meters: packets and bytes
  * each way between the TUN and the sessions, drops by {@link TunDropReason}, fragments
- * made and ICMP Fragmentation Needed by {@link IcmpOutcome}. Counters are made
+ * made and ICMP Fragmentation Needed by {@link IcmpOutcome}, and the TUN queue's GSO
+ * super-packets ({@link #coalescing}). Counters are made
  * once, so the per-packet path only increments.
  */
 final class IpMetrics {
 
+    private final MeterRegistry meters;
     private final Counter packetsToSessions;
     private final Counter bytesToSessions;
     private final Counter packetsToTun;
@@ -44,6 +48,7 @@ final class IpMetrics {
     }
 
     IpMetrics(MeterRegistry meters) {
+        this.meters = meters;
         packetsToSessions = Counter.builder("pptp.ip.packets").tag("direction", "to-peer")
                 .description("IPv4 packets from the TUN sent to a session").register(meters);
         bytesToSessions = Counter.builder("pptp.ip.bytes").tag("direction", "to-peer")
@@ -69,6 +74,18 @@ final class IpMetrics {
             drops[reason.ordinal()] = Counter.builder("pptp.ip.dropped").tag("reason", reason.tag())
                     .description("IPv4 packets dropped between the TUN and the sessions").register(meters);
         }
+    }
+
+    /**
+     * {@code pptp_tun_coalesced_runs_total} and {@code pptp_tun_coalesced_packets_total}: GSO
+     * super-packets written to the TUN and the packets inside them, read from the queue's counters.
+     */
+    void coalescing(TunQueue queue) {
+        FunctionCounter.builder("pptp.tun.coalesced.runs", queue, TunQueue::coalescedRuns)
+                .description("GSO super-packets (runs of one flow's TCP segments) written to the TUN")
+                .register(meters);
+        FunctionCounter.builder("pptp.tun.coalesced.packets", queue, TunQueue::coalescedPackets)
+                .description("Packets written to the TUN inside GSO super-packets").register(meters);
     }
 
     void toSession(int bytes) {
