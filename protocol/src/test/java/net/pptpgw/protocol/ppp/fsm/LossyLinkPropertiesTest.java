@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -21,10 +22,14 @@ import net.jqwik.api.constraints.IntRange;
  * events.
  *
  * <p>The fault plan decides the fate of each packet in turn (deliver, drop, duplicate); after
- * the plan, the link is clean. With fewer drops than Max-Configure, nobody can run out of
- * retransmissions, so both sides must open; with more, one side may exhaust Max-Configure while
- * its peer waits in Opened, which PPP only detects with LCP echoes, so those plans only require
- * termination within the bound.
+ * the plan, the link is clean. With few enough faults both sides must open: fewer drops than
+ * Max-Configure, so nobody runs out of retransmissions, and fewer than Max-Failure Configure-Naks
+ * from one side in a row — every lost Nak, and every duplicated Configure-Request, costs the
+ * Nak-ing side one more, and at Max-Failure it turns the next Nak into a Configure-Reject (RFC
+ * 1661 §4.6), which ends a layer that requires the option (CCP with MPPE required, as the CI run of
+ * 2026-11-27 found: {@code ccpNaksLostFiveTimes}). With more faults, one side may exhaust
+ * Max-Configure while its peer waits in Opened, which PPP only detects with LCP echoes, so those
+ * plans only require termination within the bound.
  */
 class LossyLinkPropertiesTest {
 
@@ -58,6 +63,23 @@ class LossyLinkPropertiesTest {
         BackToBack link = run(protocol, seed, plan);
         assertThat(List.of(link.a.state(), link.b.state())).as(link::trace).containsOnly(State.OPENED);
         assertAgreement(link);
+    }
+
+    /**
+     * The light-plan property's old precondition (only fewer drops than Max-Configure) let this
+     * plan through: the client's five Configure-Naks to the server's MPPE offer are all lost,
+     * the sixth becomes a Configure-Reject at Max-Failure (RFC 1661 §4.6, as pppd's
+     * max-failure), and the server, which requires MPPE, closes CCP. Both sides finish: the
+     * heavy-plan outcome, which this checks.
+     */
+    @Example
+    void ccpNaksLostFiveTimes() {
+        List<Fate> plan = List.of(Fate.DELIVER, Fate.DELIVER, Fate.DROP, Fate.DELIVER, Fate.DELIVER, Fate.DROP,
+                Fate.DELIVER, Fate.DELIVER, Fate.DELIVER, Fate.DROP, Fate.DROP, Fate.DUPLICATE, Fate.DROP, Fate.DROP);
+        BackToBack link = run(Protocol.CCP, 0, plan);
+        assertAgreement(link);
+        assertThat(link.a.state()).as(link::trace).isNotEqualTo(State.OPENED);
+        assertThat(link.trace()).contains("ConfigureReject");
     }
 
     @Property(tries = 1000)
@@ -110,8 +132,10 @@ class LossyLinkPropertiesTest {
 
     @Provide
     Arbitrary<List<Fate>> plans() {
+        // A side's Configure-Naks before its peer adopts one: the first, plus one per fault at most.
         return fates(6, 2, 2).list().ofMaxSize(40)
-                .filter(plan -> plan.stream().filter(f -> f == Fate.DROP).count() < AutomatonConfig.DEFAULTS.maxConfigure());
+                .filter(plan -> plan.stream().filter(f -> f == Fate.DROP).count() < AutomatonConfig.DEFAULTS.maxConfigure()
+                        && 1 + plan.stream().filter(f -> f != Fate.DELIVER).count() < AutomatonConfig.DEFAULTS.maxFailure());
     }
 
     @Provide
