@@ -18,8 +18,9 @@
 #   concentrator-bench.sh held N K RATE        hold N sessions (K calls per control connection) and
 #                                              measure the concentrator's live heap before and with them
 #   concentrator-bench.sh goodput REPS SECS    iperf3 through one MPPE-128 tunnel (A: pptp + pptp-gateway ppp,
-#                                              B: the client library's own TUN) against kernel forwarding
-#                                              between the same namespaces (C: at the tunnel's MTU without
+#                                              B: the client library's own TUN; R: B the other way, iperf3 -R)
+#                                              against kernel forwarding between the same namespaces
+#                                              (C: at the tunnel's MTU without
 #                                              offloads), then one core's MPPE rate (the tunnel's ceiling;
 #                                              needs benchmarks/target/benchmarks.jar)
 # Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
@@ -217,9 +218,9 @@ goodput)
     address=$(sed -n 's/.*TUN pgcbc[0-9]* up: \([0-9.]*\) peer .*/\1/p' "$WORK/client.log")
     ip netns exec $HST iperf3 -s -D -p 5201 --logfile "$WORK/iperf-server.log"
     sleep 1
-    run_iperf() { # run_iperf LABEL ROUTE_ARGS -> Mbit/s received
+    run_iperf() { # run_iperf LABEL ROUTE_ARGS [IPERF_ARGS] -> Mbit/s received
         ip -n $CLI route replace 198.51.100.0/24 $2
-        ip netns exec $CLI iperf3 -c 198.51.100.2 -p 5201 -t "$SECS" -J > "$WORK/iperf-$1.json" 2>&1 || true
+        ip netns exec $CLI iperf3 -c 198.51.100.2 -p 5201 -t "$SECS" ${3:-} -J > "$WORK/iperf-$1.json" 2>&1 || true
         python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('%.1f' % (d['end']['sum_received']['bits_per_second']/1e6))" \
             "$WORK/iperf-$1.json" 2>/dev/null || echo 0
     }
@@ -245,6 +246,15 @@ goodput)
         tunnel=$(run_iperf "tun-$r" "dev pgcbl0")
         c1=$(cpu_seconds $concentrator); l1=$(cpu_seconds $tunclient)
         echo "rep B$r: kernel forwarding $kernel Mbit/s, MPPE-128 tunnel (client library + TUN) $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); CPU s of ${SECS} s: concentrator $(python3 -c "print('%.1f' % ($c1 - $c0))"), client $(python3 -c "print('%.1f' % ($l1 - $l0))"); load $(load)"
+    done
+    # The other direction (iperf3 -R: the host sends, as in a client's download): the concentrator
+    # reads the TUN and encrypts, the client decrypts and writes its TUN.
+    for r in $(seq 1 "$REPS"); do
+        kernel=$(run_iperf "kernel-r$r" "via 192.0.2.1" -R)
+        c0=$(cpu_seconds $concentrator); l0=$(cpu_seconds $tunclient)
+        tunnel=$(run_iperf "tun-r$r" "dev pgcbl0" -R)
+        c1=$(cpu_seconds $concentrator); l1=$(cpu_seconds $tunclient)
+        echo "rep R$r (download, -R): kernel forwarding $kernel Mbit/s, MPPE-128 tunnel (client library + TUN) $tunnel Mbit/s, ratio $(python3 -c "print('%.3f' % ($tunnel / $kernel if $kernel else 0))"); CPU s of ${SECS} s: concentrator $(python3 -c "print('%.1f' % ($c1 - $c0))"), client $(python3 -c "print('%.1f' % ($l1 - $l0))"); load $(load)"
     done
     echo "kernel forwarding with the tunnel's MTU ($(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')) on the veths and no offloads:"
     mtu=$(ip -n $CLI link show pgcbl0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
