@@ -83,8 +83,15 @@ public final class PppClientSession implements PppFrameHandler, PppOutput, PppTi
         session.close(reason);
     }
 
-    /** Sends an IPv4 packet; false when the network is not up. Takes ownership. */
+    /**
+     * Sends an IPv4 packet; false when the network is not up or the link cannot take a frame now
+     * (checked before MPPE touches it: see {@code PppLink.canSend}). Takes ownership.
+     */
     public boolean sendIp(ByteBuf packet) {
+        if (!link.canSend()) {
+            packet.release();
+            return false;
+        }
         return session.sendIp(packet);
     }
 

@@ -189,6 +189,11 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
         return true;
     }
 
+    @Override
+    public boolean canSend() {
+        return open && sendWindow.isOpen() && channel.isWritable();
+    }
+
     private boolean ackOwed() {
         return receiveWindow.anyDelivered() && (!anyAckSent || lastAckSent != receiveWindow.lastDelivered());
     }

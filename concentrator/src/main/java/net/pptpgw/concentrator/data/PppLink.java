@@ -46,6 +46,16 @@ public interface PppLink {
         return send(frame, context());
     }
 
+    /**
+     * Whether a data frame {@link #send sent} now would leave: the link is open, the peer's
+     * receive window has room (RFC 2637 §4.4) and the socket takes it. Whoever changes state for
+     * every frame it makes asks first: stateful MPPE advances its keystream and coherency count
+     * as it encrypts, and a frame dropped after that leaves a gap the peer discards everything
+     * over until a Reset-Request round trip resynchronises it (RFC 3078 §8.2) — one local drop
+     * would cost a round trip of packets.
+     */
+    boolean canSend();
+
     /** Whether the call is still up. */
     boolean isOpen();
 }

@@ -142,6 +142,10 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     @Override
     public TunDropReason fromTun(ByteBuf packet) {
+        if (!link.canSend()) {
+            packet.release(); // before MPPE, which must not count a frame that never leaves (PppLink.canSend)
+            return TunDropReason.LINK_BUSY;
+        }
         int bytes = packet.readableBytes();
         if (!ppp.sendIp(packet)) {
             return TunDropReason.NOT_UP;
