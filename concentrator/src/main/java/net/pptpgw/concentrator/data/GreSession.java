@@ -13,6 +13,7 @@ import net.pptpgw.concentrator.call.Call;
 import net.pptpgw.concentrator.call.CallClearCause;
 import net.pptpgw.linux.Ipv4Header;
 import net.pptpgw.protocol.gre.GreHeader;
+import net.pptpgw.protocol.gre.SequenceNumbers;
 
 /**
  * One call's GRE state: its {@link ReceiveWindow} and {@link SendWindow}, the acknowledgment
@@ -20,8 +21,9 @@ import net.pptpgw.protocol.gre.GreHeader;
  * event loop; every method runs there.
  *
  * <p>Acknowledgments (RFC 2637 §4.4): whatever arrived in order since the last one we sent is
- * acknowledged on the next outgoing data packet; if none goes out within {@code ackDelay}, an
- * ack-only packet carries it (A bit, no S bit, no payload), as pptp and pptpd do.
+ * acknowledged on the next outgoing data packet; if none goes out within {@code ackDelay}, or
+ * half our receive window has arrived unacknowledged, an ack-only packet carries it (A bit, no
+ * S bit, no payload), as pptp and pptpd do.
  */
 final class GreSession implements PppLink, ReceiveWindow.Sink {
 
@@ -36,6 +38,13 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
     private final ReceiveWindow receiveWindow;
     private final SendWindow sendWindow;
     private final long ackDelayNanos;
+    /**
+     * Packets delivered without an acknowledgment going out before one is sent at once, without
+     * waiting for {@code ackDelay} or a data packet to ride on: half the window we advertised.
+     * The peer may not send more than that window unacknowledged (§4.4), so a one-way flow (a
+     * UDP stream, a download's data side) would otherwise stall for the ack delay every window.
+     */
+    private final int ackEvery;
     private PppFrameHandler handler;
     private volatile PacketContext context;
     /** The acknowledgment number last sent; only meaningful once one was. */
@@ -65,6 +74,7 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
         this.receiveWindow = new ReceiveWindow(receiveWindowSize, reorder, config.reorderTimeout().toNanos());
         this.sendWindow = new SendWindow(call.peerReceiveWindowSize());
         this.ackDelayNanos = config.ackDelay().toNanos();
+        this.ackEvery = Math.max(1, receiveWindowSize / 2);
         this.context = PacketContext.forCall(call.callId());
     }
 
@@ -115,7 +125,11 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
     private void afterDelivery(long before) {
         long deadline = receiveWindow.expire(now(), this);
         if (receiveWindow.lastDelivered() != before) {
-            scheduleAck();
+            if (unacknowledged() >= ackEvery) {
+                sendAckOnly();
+            } else {
+                scheduleAck();
+            }
         }
         if (deadline == Long.MAX_VALUE || (reorderTimer != null && deadline - reorderDeadline >= 0)) {
             return;
@@ -212,6 +226,17 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
 
     private void ackTimerFired() {
         ackTimer = null;
+        sendAckOnly();
+    }
+
+    /** Packets delivered since the last acknowledgment we sent (all delivered, before the first). */
+    private int unacknowledged() {
+        long acknowledged = anyAckSent ? lastAckSent : SequenceNumbers.MASK; // sequence numbers start at 0 (§4.1)
+        return SequenceNumbers.distance(acknowledged, receiveWindow.lastDelivered());
+    }
+
+    /** An ack-only packet (A bit, no S bit, no payload, §4.4) for what arrived, unless one went out since. */
+    private void sendAckOnly() {
         if (!open || !ackOwed()) {
             return; // a data packet carried it
         }

@@ -180,6 +180,41 @@ class GreDataPlaneTest {
         assertThat(header.acknowledgment()).isEqualTo(2);
     }
 
+    /**
+     * A one-way flow: with our window of 16, the eighth packet delivered unacknowledged gets an
+     * ack-only at once instead of after the ack delay, so the peer never waits for the timer
+     * with its window full (RFC 2637 §4.4); the timer still covers the rest.
+     */
+    @Test
+    void halfOurWindowUnacknowledgedIsAcknowledgedAtOnce() {
+        Call call = establish();
+        for (long sequence = 0; sequence < 7; sequence++) {
+            receive(PEER, call.callId(), sequence, null, "ff03c021");
+        }
+        assertThat((Object) gre.readOutbound()).as("7 of 16: the ack waits").isNull();
+        receive(PEER, call.callId(), 7L, null, "ff03c021");
+        GreHeader header = new GreHeader();
+        payload(sent(header), header);
+        assertThat(header.isAckOnly()).isTrue();
+        assertThat(header.acknowledgment()).isEqualTo(7);
+        assertThat((Object) gre.readOutbound()).isNull();
+
+        for (long sequence = 8; sequence < 15; sequence++) {
+            receive(PEER, call.callId(), sequence, null, "ff03c021");
+        }
+        assertThat((Object) gre.readOutbound()).as("7 more since that ack").isNull();
+        receive(PEER, call.callId(), 15L, null, "ff03c021");
+        payload(sent(header), header);
+        assertThat(header.acknowledgment()).isEqualTo(15);
+
+        receive(PEER, call.callId(), 16L, null, "ff03c021");
+        gre.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        gre.runScheduledPendingTasks();
+        payload(sent(header), header);
+        assertThat(header.acknowledgment()).as("the timer for the rest").isEqualTo(16);
+        assertThat(counter("pptp.gre.acks.sent", "kind", "ack-only")).isEqualTo(3);
+    }
+
     @Test
     void anAckOnlyPacketGoesOutWhenNoDataTakesTheAckWithinTheDelay() {
         Call call = establish();
