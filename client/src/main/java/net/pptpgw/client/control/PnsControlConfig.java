@@ -34,8 +34,15 @@ public record PnsControlConfig(String hostName, String vendorString, int firmwar
         }
     }
 
+    /**
+     * A receive window of 256: the PAC may have that many data packets unacknowledged towards us.
+     * With 64 a download through one tunnel stopped at the window while our loop was busy with
+     * a batch (the concentrator dropped what did not fit): 583–605 Mbit/s against 806–835 with 256
+     * in the same bench (benchmarks/RESULTS.md, goodput rows R). We hold at most the reorder
+     * buffer's few packets whatever the window; the window bounds only what is in flight.
+     */
     public static PnsControlConfig defaults() {
-        return new PnsControlConfig("pptp-gateway", "pptp-gateway", 1, Duration.ofSeconds(10), 64, 100_000_000L,
+        return new PnsControlConfig("pptp-gateway", "pptp-gateway", 1, Duration.ofSeconds(10), 256, 100_000_000L,
                 Duration.ofSeconds(60));
     }
 

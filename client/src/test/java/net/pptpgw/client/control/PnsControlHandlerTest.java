@@ -98,9 +98,9 @@ class PnsControlHandlerTest {
         establish();
         PnsCall call = handler.placeCall(callListener);
         // §2.7: call ID 0 (our first), serial 0, 300..100,000,000 bps, bearer and framing "any" (3),
-        // receive window 64, processing delay 0, no phone number.
+        // receive window 256 (0x0100), processing delay 0, no phone number.
         assertThat(sent()).isEqualTo("00a8" + "0001" + COOKIE + "0007" + "0000" + "0000" + "0000" + "0000012c"
-                + "05f5e100" + "00000003" + "00000003" + "0040" + "0000" + "0000" + "0000" + zeros(64) + zeros(64));
+                + "05f5e100" + "00000003" + "00000003" + "0100" + "0000" + "0000" + "0000" + zeros(64) + zeros(64));
         assertThat(call.state()).isEqualTo(PnsCallState.WAIT_REPLY);
 
         receive(new OutgoingCallReply(0x4711, 0, OutgoingCallResult.CONNECTED, GeneralErrorCode.NONE, 0, 64000, 16,
