@@ -97,7 +97,11 @@ final class GreSession implements PppLink, ReceiveWindow.Sink {
      */
     void received(GreHeader header, ByteBuf datagram) {
         if (header.hasAcknowledgment()) {
-            metrics.ackReceived(sendWindow.acknowledge(header.acknowledgment()));
+            boolean applied = sendWindow.acknowledge(header.acknowledgment());
+            metrics.ackReceived(applied);
+            if (applied && handler != null && open) {
+                handler.sendWindowOpened(); // sends through outgoing, not the header being read
+            }
         }
         if (!header.hasSequence()) {
             datagram.release(); // ack-only: nothing to deliver

@@ -12,6 +12,12 @@ public interface PppFrameHandler {
      */
     void frameReceived(ByteBuf frame, PacketContext context);
 
+    /**
+     * The peer acknowledged data packets (RFC 2637 §4.4): the send window may have room again,
+     * for frames the handler kept waiting instead of dropping ({@link PppLink#canSend}).
+     */
+    default void sendWindowOpened() {}
+
     /** The call ended; the link sends nothing more. */
     void linkClosed(CallClearCause cause);
 }

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,6 +71,10 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     private volatile long bytesIn;
     private volatile long packetsOut;
     private volatile long bytesOut;
+    /** IP packets waiting for the peer's receive window, oldest first, before MPPE; null until the first. */
+    private ArrayDeque<ByteBuf> waiting;
+    /** Packets one session may keep waiting (see {@link #fromTun}). */
+    static final int WAIT_LIMIT = 64;
 
     CallSession(long id, PppLink link, int offset, SessionFactory factory) {
         this.id = id;
@@ -140,12 +145,33 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     // ---------------------------------------------------------------- from the TUN
 
+    /**
+     * A packet for the peer. When the link cannot take a frame now (the peer's receive window is
+     * full, RFC 2637 §4.4, or the socket is busy) it waits, before MPPE (see {@link
+     * PppLink#canSend}), up to {@link #WAIT_LIMIT} per session and the factory's budget in all,
+     * and goes out in order as the peer's acknowledgments open the window: a client that
+     * advertises a small window (Windows, 64) would otherwise lose what does not fit and its
+     * TCP back off, as pptp and pptpd avoid by waiting. Past the limits it is dropped.
+     */
     @Override
     public TunDropReason fromTun(ByteBuf packet) {
-        if (!link.canSend()) {
-            packet.release(); // before MPPE, which must not count a frame that never leaves (PppLink.canSend)
-            return TunDropReason.LINK_BUSY;
+        if (waiting != null && !waiting.isEmpty()) {
+            sendWaiting();
         }
+        if ((waiting != null && !waiting.isEmpty()) || !link.canSend()) {
+            return await(packet);
+        }
+        return send(packet);
+    }
+
+    @Override
+    public void sendWindowOpened() {
+        if (waiting != null && !waiting.isEmpty()) {
+            sendWaiting();
+        }
+    }
+
+    private TunDropReason send(ByteBuf packet) {
         int bytes = packet.readableBytes();
         if (!ppp.sendIp(packet)) {
             return TunDropReason.NOT_UP;
@@ -153,6 +179,33 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
         packetsOut++;
         bytesOut += bytes;
         return null;
+    }
+
+    private TunDropReason await(ByteBuf packet) {
+        if (finished || (waiting != null && waiting.size() >= WAIT_LIMIT) || !factory.takeWaitingSlot()) {
+            packet.release();
+            return TunDropReason.LINK_BUSY;
+        }
+        if (waiting == null) {
+            waiting = new ArrayDeque<>(8); // the first time the window filled: most sessions never need one
+        }
+        waiting.add(packet);
+        return null;
+    }
+
+    private void sendWaiting() {
+        for (ByteBuf packet; link.canSend() && (packet = waiting.poll()) != null; ) {
+            factory.returnWaitingSlots(1);
+            send(packet); // released by the engine if the network went down meanwhile
+        }
+    }
+
+    private void releaseWaiting() {
+        if (waiting != null) {
+            factory.returnWaitingSlots(waiting.size());
+            waiting.forEach(ByteBuf::release);
+            waiting.clear();
+        }
     }
 
     @Override
@@ -299,6 +352,7 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
             return;
         }
         finished = true;
+        releaseWaiting();
         // A failed authentication is what ended the session, whatever took the link down after it.
         Termination reason = authenticationFailure != null ? authenticationFailure : last;
         detach();

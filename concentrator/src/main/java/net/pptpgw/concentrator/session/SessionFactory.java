@@ -48,6 +48,13 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
     private final IpDataPlane ip;
     private final Sessions sessions = new Sessions();
     private final SessionMetrics metrics;
+    /**
+     * IP packets all sessions together may keep waiting for their peers' windows: 16,384 TUN
+     * buffers of 2 KiB, 32 MiB at most, however many sessions are stalled.
+     */
+    static final int WAITING_TOTAL = 16_384;
+    /** Free waiting slots; touched on the sessions' loop only (the GRE socket's). */
+    private int waitingSlots = WAITING_TOTAL;
     private final PppSessionConfig template;
     private final RandomGenerator random;
     private final ByteBufAllocator allocator;
@@ -170,6 +177,22 @@ public final class SessionFactory implements PppLinkFactory, CallListener {
 
     SessionMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Takes one of the {@link #WAITING_TOTAL} slots for an IP packet waiting for its peer's
+     * receive window (CallSession.fromTun); false when all are taken. On the sessions' loop.
+     */
+    boolean takeWaitingSlot() {
+        if (waitingSlots == 0) {
+            return false;
+        }
+        waitingSlots--;
+        return true;
+    }
+
+    void returnWaitingSlots(int count) {
+        waitingSlots += count;
     }
 
     PppSessionConfig template() {

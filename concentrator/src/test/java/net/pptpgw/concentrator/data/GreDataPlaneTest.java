@@ -46,6 +46,7 @@ class GreDataPlaneTest {
     private final List<String> received = new ArrayList<>();
     private final List<PacketContext> contexts = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
+    private int windowOpened;
     private final List<PppLink> links = new ArrayList<>();
     private final PppLinkFactory factory = link -> {
         links.add(link);
@@ -55,6 +56,11 @@ class GreDataPlaneTest {
                 received.add(ByteBufUtil.hexDump(frame));
                 contexts.add(context);
                 frame.release();
+            }
+
+            @Override
+            public void sendWindowOpened() {
+                windowOpened++;
             }
 
             @Override
@@ -292,12 +298,15 @@ class GreDataPlaneTest {
             assertThat(link.send(frame("0" + i))).isTrue();
             payload(sent(header), header);
         }
+        assertThat(link.canSend()).isFalse();
         assertThat(link.send(frame("ff"))).isFalse();
         assertThat((Object) gre.readOutbound()).isNull();
         assertThat(counter("pptp.gre.drops", "reason", "send-window-full")).isEqualTo(1);
 
         receive(PEER, call.callId(), null, 1L, ""); // ack-only from the peer: 0 and 1 arrived
         assertThat(counter("pptp.gre.acks.received", "result", "applied")).isEqualTo(1);
+        assertThat(windowOpened).as("the PPP side heard the window open").isEqualTo(1);
+        assertThat(link.canSend()).isTrue();
         assertThat(link.send(frame("04"))).isTrue();
         payload(sent(header), header);
         assertThat(header.sequence()).isEqualTo(4);
@@ -307,6 +316,7 @@ class GreDataPlaneTest {
 
         receive(PEER, call.callId(), null, 99L, ""); // acknowledges what we never sent: ignored
         assertThat(counter("pptp.gre.acks.received", "result", "ignored")).isEqualTo(1);
+        assertThat(windowOpened).as("not for an ignored acknowledgment").isEqualTo(1);
         assertThat(link.send(frame("07"))).isFalse();
         assertThat(received).isEmpty();
     }

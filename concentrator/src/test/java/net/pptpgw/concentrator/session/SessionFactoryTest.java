@@ -321,13 +321,15 @@ class SessionFactoryTest {
     }
 
     /**
-     * Stateful MPPE: a packet the link cannot take is dropped BEFORE it is encrypted, so the
-     * coherency count has no gap and the client decrypts the next packet without a
-     * Reset-Request (RFC 3078 §8.2). Encrypting first and dropping at the GRE send window
-     * desynchronised the stream on every drop: one tunnel at full speed moved 2-6 Mbit/s.
+     * Stateful MPPE and a full link (the peer's receive window, RFC 2637 §4.4): packets wait
+     * BEFORE they are encrypted and go out in order when the window opens, so the coherency count
+     * has no gap and the client decrypts them without a Reset-Request (RFC 3078 §8.2).
+     * Encrypting first and dropping at the GRE send window desynchronised the stream on every
+     * drop: one tunnel at full speed moved 2-6 Mbit/s. Past the per-session limit packets are
+     * dropped, still before MPPE; what waits is released when the session ends.
      */
     @Test
-    void aFullLinkDropsBeforeStatefulMppeSoTheStreamStaysInStep() throws Exception {
+    void aFullLinkKeepsPacketsWaitingBeforeStatefulMppeAndSendsThemInOrder() throws Exception {
         CcpSettings stateful = new CcpSettings(CcpSettings.Mppe.REQUIRE, List.of(net.pptpgw.protocol.ppp.fsm.MppeStrength.BITS_128),
                 List.of(CcpSettings.Mode.STATEFUL));
         SessionFactory factory = factory(policy(List.of(AuthenticationMethod.MS_CHAP_V2), stateful, Duration.ZERO));
@@ -340,16 +342,29 @@ class SessionFactoryTest {
 
         link.busy = true;
         int sent = link.toClient.size();
-        assertThat(ip.toSessions(withHeadroom(first))).isEqualTo(TunDropReason.LINK_BUSY);
-        assertThat(link.toClient).hasSize(sent);
-        assertThat(ip.dropped(TunDropReason.LINK_BUSY)).isEqualTo(1);
+        assertThat(ip.toSessions(withHeadroom(first))).isNull();
+        assertThat(ip.toSessions(withHeadroom(second))).isNull();
+        assertThat(link.toClient).as("both wait").hasSize(sent);
 
         link.busy = false;
-        assertThat(ip.toSessions(withHeadroom(second))).isNull();
+        link.handler.sendWindowOpened(); // the peer's acknowledgment arrived
         pump(link, client, true);
-        assertThat(client.received).singleElement().satisfies(p -> assertThat(bytes(p)).isEqualTo(second));
+        assertThat(client.received).extracting(SessionFactoryTest::bytes).containsExactly(first, second);
         assertThat(client.toServer).as("no CCP Reset-Request").isEmpty();
         client.received.forEach(ByteBuf::release);
+        client.received.clear();
+
+        link.busy = true;
+        List<ByteBuf> waiting = new ArrayList<>();
+        for (int i = 0; i < CallSession.WAIT_LIMIT; i++) {
+            ByteBuf packet = withHeadroom(first);
+            waiting.add(packet);
+            assertThat(ip.toSessions(packet)).isNull();
+        }
+        assertThat(ip.toSessions(withHeadroom(first))).as("past the limit").isEqualTo(TunDropReason.LINK_BUSY);
+        assertThat(ip.dropped(TunDropReason.LINK_BUSY)).isEqualTo(1);
+        link.clear(CallClearCause.CALL_CLEAR_REQUEST);
+        assertThat(waiting).as("released when the session ended").allSatisfy(p -> assertThat(p.refCnt()).isZero());
     }
 
     @Test
