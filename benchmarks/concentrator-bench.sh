@@ -26,7 +26,8 @@
 # Environment: WORK (default a new temp dir), GW, CONC_JAVA_OPTS, LOADGEN_JAVA_OPTS, JFR=1 (record a
 # flight recording of the concentrator into WORK), NS (namespace and veth prefix, default pg-cb; the CI test
 # uses another, so a benchmark and the test can run at once), MPPE_MODE (stateless, the default as pppd's, or
-# stateful). Namespaces NS-* and every process are removed on exit.
+# stateful), CLIENT_WINDOW (the receive window the library client (B, R) advertises, default 256; 64 as
+# Windows). Namespaces NS-* and every process are removed on exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -35,6 +36,7 @@ WORK=${WORK:-$(mktemp -d /tmp/pg-cb.XXXXXX)}
 RELAY=${RELAY:-$root/concentrator/src/test/resources/net/pptpgw/concentrator/realpeer/pty_relay.py}
 NS=${NS:-pg-cb}
 MPPE_MODE=${MPPE_MODE:-stateless}
+CLIENT_WINDOW=${CLIENT_WINDOW:-256}
 HST=$NS-hst
 MODE=${1:?usage: concentrator-bench.sh check|setup|held|goodput ...}; shift
 mkdir -p "$WORK"
@@ -236,6 +238,7 @@ goodput)
     sleep 2
     ip netns exec $CLI env JDK_JAVA_OPTIONS="${LOADGEN_JAVA_OPTS:-}" $GW loadgen --server 192.0.2.1 --user u1 \
         --password-file "$WORK/password1" --sessions 1 --rate 1 --hold 3600s --tun pgcbl%d --progress 0s \
+        --receive-window "$CLIENT_WINDOW" \
         > "$WORK/tun-client.json" 2> "$WORK/tun-client.err" &
     tunclient=$!
     wait_log "$WORK/tun-client.err" 'TUN .* up' 60 || { cat "$WORK/tun-client.err"; exit 1; }

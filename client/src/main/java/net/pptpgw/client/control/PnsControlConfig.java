@@ -51,6 +51,11 @@ public record PnsControlConfig(String hostName, String vendorString, int firmwar
                 maximumBps, echoInterval);
     }
 
+    public PnsControlConfig withReceiveWindowSize(int receiveWindowSize) {
+        return new PnsControlConfig(hostName, vendorString, firmwareRevision, replyTimeout, receiveWindowSize,
+                maximumBps, echoInterval);
+    }
+
     public PnsControlConfig withEchoInterval(Duration echoInterval) {
         return new PnsControlConfig(hostName, vendorString, firmwareRevision, replyTimeout, receiveWindowSize,
                 maximumBps, echoInterval);

@@ -104,6 +104,12 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "Calls placed on each control connection (default ${DEFAULT-VALUE}).")
     int callsPerConnection;
 
+    @Option(names = "--receive-window", defaultValue = "256", paramLabel = "PACKETS",
+            description = "Packet Receive Window Size each call advertises in its Outgoing-Call-Request (RFC 2637 "
+                    + "§2.7), 1-65535: the data packets the server may have unacknowledged towards us; 64 behaves "
+                    + "like Windows clients (default ${DEFAULT-VALUE}).")
+    int receiveWindow;
+
     @Option(names = "--threads", defaultValue = "0", description = "Event loops (default: Netty's, 2 x cores).")
     int threads;
 
@@ -153,7 +159,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         IntFunction<PppSessionConfig> ppp = i -> base.withCredentials(new PppSessionConfig.Credentials(
                 user.replace("%d", Integer.toString(i)), secret.replace("%d", Integer.toString(i))));
         ClientConfig client = ClientConfig.defaults()
-                .withControl(ClientConfig.defaults().control().withReplyTimeout(timeout))
+                .withControl(ClientConfig.defaults().control().withReplyTimeout(timeout).withReceiveWindowSize(receiveWindow))
                 .withStampSourceAddresses(source != null)
                 .withIoThreads(threads);
         return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp,
