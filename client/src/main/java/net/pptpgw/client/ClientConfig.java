@@ -32,6 +32,10 @@ public record ClientConfig(PnsControlConfig control, GreConfig gre, boolean stam
         return new ClientConfig(control, gre, stampSourceAddresses, ioThreads);
     }
 
+    public ClientConfig withGre(GreConfig gre) {
+        return new ClientConfig(control, gre, stampSourceAddresses, ioThreads);
+    }
+
     public ClientConfig withStampSourceAddresses(boolean stamp) {
         return new ClientConfig(control, gre, stamp, ioThreads);
     }

@@ -41,4 +41,8 @@ public record GreConfig(int reorderCapacity, Duration reorderTimeout, Duration a
     public GreConfig withAckDelay(Duration ackDelay) {
         return new GreConfig(reorderCapacity, reorderTimeout, ackDelay, socket);
     }
+
+    public GreConfig withSocket(RawGreSocket.Options socket) {
+        return new GreConfig(reorderCapacity, reorderTimeout, ackDelay, socket);
+    }
 }

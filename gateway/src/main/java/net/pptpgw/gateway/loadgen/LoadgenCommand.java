@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import net.pptpgw.client.ClientConfig;
+import net.pptpgw.concentrator.data.GreConfig;
 import net.pptpgw.gateway.JsonWriter;
 import net.pptpgw.gateway.config.FlagConverters.DurationConverter;
 import net.pptpgw.gateway.ppp.PppSessionOptions;
@@ -158,12 +159,19 @@ public final class LoadgenCommand implements Callable<Integer> {
         String secret = base.credentials().orElseThrow().password();
         IntFunction<PppSessionConfig> ppp = i -> base.withCredentials(new PppSessionConfig.Credentials(
                 user.replace("%d", Integer.toString(i)), secret.replace("%d", Integer.toString(i))));
+        SourceRange sources = source == null ? null : SourceRange.parse(source);
         ClientConfig client = ClientConfig.defaults()
                 .withControl(ClientConfig.defaults().control().withReplyTimeout(timeout).withReceiveWindowSize(receiveWindow))
-                .withStampSourceAddresses(source != null)
+                .withStampSourceAddresses(sources != null)
                 .withIoThreads(threads);
-        return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp,
-                source == null ? null : SourceRange.parse(source), callsPerConnection, traffic, stage,
+        if (sources != null && sources.size() == 1) {
+            // One source address: the raw GRE socket takes only GRE sent to it. Unbound it reads every
+            // GRE the host receives, and other PPTP clients' calls (another loadgen on the same host,
+            // as in bin/demo) showed up as unknown-call drops.
+            GreConfig gre = client.gre();
+            client = client.withGre(gre.withSocket(gre.socket().withBindAddress(sources.get(0))));
+        }
+        return new LoadGenerator.Settings(pac, sessions, rate, hold, timeout, ppp, sources, callsPerConnection, traffic, stage,
                 progress.isZero() ? null : progress, System.err, client, tun);
     }
 
