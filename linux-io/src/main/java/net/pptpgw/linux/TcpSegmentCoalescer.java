@@ -184,12 +184,12 @@ public final class TcpSegmentCoalescer {
         }
         out.setShort(ip + 2, totalLength);
         out.setShort(ip + 10, 0);
-        out.setShort(ip + 10, ~fold(sum(out, ip, IP_HEADER)) & 0xFFFF);
+        out.setShort(ip + 10, InternetChecksum.checksum(out, ip, IP_HEADER));
         if (push) {
             out.setByte(ip + IP_HEADER + 13, TCP_ACK | TCP_PSH);
         }
-        out.setShort(ip + IP_HEADER + TCP_CHECKSUM_OFFSET,
-                fold(pseudoHeaderSum(out.getInt(ip + 12), out.getInt(ip + 16), totalLength - IP_HEADER)));
+        long pseudoHeader = pseudoHeaderSum(out.getInt(ip + 12), out.getInt(ip + 16), totalLength - IP_HEADER);
+        out.setShort(ip + IP_HEADER + TCP_CHECKSUM_OFFSET, InternetChecksum.fold(pseudoHeader));
     }
 
     /** Releases every segment and starts over; returns how many there were. */
@@ -267,46 +267,17 @@ public final class TcpSegmentCoalescer {
     static boolean checksumsValid(ByteBuf packet) {
         int start = packet.readerIndex();
         int length = packet.readableBytes();
-        if (fold(sum(packet, start, IP_HEADER)) != 0xFFFF) {
+        if (InternetChecksum.checksum(packet, start, IP_HEADER) != 0) {
             return false;
         }
         long tcp = pseudoHeaderSum(packet.getInt(start + 12), packet.getInt(start + 16), length - IP_HEADER)
-                + sum(packet, start + IP_HEADER, length - IP_HEADER);
-        return fold(tcp) == 0xFFFF;
+                + InternetChecksum.sum(packet, start + IP_HEADER, length - IP_HEADER);
+        return InternetChecksum.fold(tcp) == 0xFFFF;
     }
 
     /** The pseudo-header's part of the TCP checksum sum (RFC 9293 §3.1), not folded. */
     private static long pseudoHeaderSum(int source, int destination, int tcpLength) {
         return (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF)
                 + PROTOCOL_TCP + tcpLength;
-    }
-
-    /**
-     * RFC 1071 sum of {@code length} octets at {@code index}, not folded. Eight octets per step
-     * as two 32-bit words: the one's complement sum does not depend on the word size once
-     * folded (RFC 1071 §2 (B)), and a 64-bit accumulator cannot overflow on a packet.
-     */
-    static long sum(ByteBuf buffer, int index, int length) {
-        long sum = 0;
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            long word = buffer.getLong(index + i);
-            sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
-        }
-        for (; i + 2 <= length; i += 2) {
-            sum += buffer.getUnsignedShort(index + i);
-        }
-        if (i < length) {
-            sum += buffer.getUnsignedByte(index + i) << 8;
-        }
-        return sum;
-    }
-
-    /** Folds a one's complement sum to 16 bits (RFC 1071 §4.1), without complementing. */
-    static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) sum;
     }
 }

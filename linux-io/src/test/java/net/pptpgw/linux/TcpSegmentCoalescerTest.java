@@ -451,7 +451,7 @@ class TcpSegmentCoalescerTest {
                 seg.setByte(33, seg.getUnsignedByte(33) & ~(PSH | 0x01));
             }
             int segTcpLength = headerLength - 20 + payload;
-            int adjusted = TcpSegmentCoalescer.fold((long) partial + (~superTcpLength & 0xFFFF) + segTcpLength);
+            int adjusted = InternetChecksum.fold((long) partial + (~superTcpLength & 0xFFFF) + segTcpLength);
             seg.setShort(36, adjusted);
             seg.setShort(36, Checksums.internet(seg, 20, segTcpLength));
             assertThat(tcpChecksum(seg, 0)).as("TCP checksum of segment " + n).isEqualTo(seg.getUnsignedShort(36));

@@ -6,6 +6,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.EnumMap;
 import java.util.Map;
+import net.pptpgw.linux.InternetChecksum;
 import net.pptpgw.protocol.gre.GreDecodeStatus;
 import net.pptpgw.protocol.gre.GreHeader;
 
@@ -187,14 +188,7 @@ public final class GreForwarder {
     static void setIpChecksum(ByteBuf packet, int start) {
         int headerLength = (packet.getUnsignedByte(start) & 0x0F) * 4;
         packet.setShort(start + 10, 0);
-        int sum = 0;
-        for (int i = 0; i < headerLength; i += 2) {
-            sum += packet.getUnsignedShort(start + i);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        packet.setShort(start + 10, ~sum & 0xFFFF);
+        packet.setShort(start + 10, InternetChecksum.checksum(packet, start, headerLength));
     }
 
     /** Where the last forwarded packet goes, as a big-endian IPv4 int. */

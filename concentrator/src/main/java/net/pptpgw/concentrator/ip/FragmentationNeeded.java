@@ -2,6 +2,7 @@ package net.pptpgw.concentrator.ip;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import net.pptpgw.linux.InternetChecksum;
 
 /**
  * ICMP Destination Unreachable, "fragmentation needed and DF set" (RFC 792, type 3 code 4), with
@@ -71,12 +72,12 @@ final class FragmentationNeeded {
         answer.writeByte(0x45).writeByte(TOS_INTERNETWORK_CONTROL).writeShort(totalLength)
                 .writeShort(identification).writeShort(0).writeByte(TTL).writeByte(PROTOCOL_ICMP).writeShort(0)
                 .writeInt(source).writeInt(packet.getInt(start + 12));
-        answer.setShort(10, InternetChecksum.compute(answer, 0, Ipv4Fragmenter.MIN_HEADER_LENGTH));
+        answer.setShort(10, InternetChecksum.checksum(answer, 0, Ipv4Fragmenter.MIN_HEADER_LENGTH));
         int icmp = answer.writerIndex();
         answer.writeByte(TYPE_DESTINATION_UNREACHABLE).writeByte(CODE_FRAGMENTATION_NEEDED).writeShort(0)
                 .writeShort(0).writeShort(mtu);
         answer.writeBytes(packet, start, quoted);
-        answer.setShort(icmp + 2, InternetChecksum.compute(answer, icmp, icmpLength));
+        answer.setShort(icmp + 2, InternetChecksum.checksum(answer, icmp, icmpLength));
         return answer;
     }
 }

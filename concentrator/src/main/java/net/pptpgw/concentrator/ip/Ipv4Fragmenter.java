@@ -2,6 +2,7 @@ package net.pptpgw.concentrator.ip;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import net.pptpgw.linux.InternetChecksum;
 
 /**
  * Splits an IPv4 datagram too large for a session's MTU into fragments, by RFC 791 §3.2's
@@ -132,7 +133,7 @@ final class Ipv4Fragmenter {
         int flags = packet.getUnsignedShort(start + 6) & 0xC000;
         fragment.setShort(at + 6, flags | (moreFragments ? FLAG_MORE_FRAGMENTS : 0) | ((originalOffset + nextData) / 8));
         fragment.setShort(at + 10, 0);
-        fragment.setShort(at + 10, InternetChecksum.compute(fragment, at, fragmentHeaderLength));
+        fragment.setShort(at + 10, InternetChecksum.checksum(fragment, at, fragmentHeaderLength));
 
         nextData += length;
         if (last) {

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import net.pptpgw.linux.InternetChecksum;
 
 /**
  * IPv4 datagrams for the MTU tests, built by hand where scapy would not do what a test needs
@@ -30,7 +31,7 @@ final class Datagrams {
         p.writeByte(0x40 | headerLength / 4).writeByte(0).writeShort(headerLength + payload.length)
                 .writeShort(identification).writeShort(flagsAndOffset).writeByte(63).writeByte(protocol).writeShort(0)
                 .writeInt(source).writeInt(destination).writeBytes(options).writeBytes(payload);
-        p.setShort(10, InternetChecksum.compute(p, 0, headerLength));
+        p.setShort(10, InternetChecksum.checksum(p, 0, headerLength));
         return bytes(p);
     }
 
@@ -51,7 +52,7 @@ final class Datagrams {
     }
 
     static boolean headerChecksumOk(byte[] packet) {
-        return InternetChecksum.compute(Unpooled.wrappedBuffer(packet), 0, headerLength(packet)) == 0;
+        return InternetChecksum.checksum(Unpooled.wrappedBuffer(packet), 0, headerLength(packet)) == 0;
     }
 
     /**

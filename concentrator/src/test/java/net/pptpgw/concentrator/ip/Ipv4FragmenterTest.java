@@ -18,6 +18,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.pptpgw.linux.InternetChecksum;
 import net.pptpgw.protocol.testing.Fuzz;
 import net.pptpgw.protocol.testing.Scapy;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,7 @@ class Ipv4FragmenterTest {
             while (fragmenter.hasNext()) {
                 ByteBuf fragment = fragmenter.next();
                 int length = fragment.readableBytes();
-                boolean checksumOk = InternetChecksum.compute(fragment, fragment.readerIndex(),
+                boolean checksumOk = InternetChecksum.checksum(fragment, fragment.readerIndex(),
                         (fragment.getByte(fragment.readerIndex()) & 0x0F) * 4) == 0;
                 fragment.release();
                 if (length > mtu || !checksumOk) {

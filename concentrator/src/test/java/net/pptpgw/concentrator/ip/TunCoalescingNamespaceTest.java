@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.pptpgw.concentrator.Ipv4;
 import net.pptpgw.concentrator.pool.AddressPool;
+import net.pptpgw.linux.InternetChecksum;
 import net.pptpgw.linux.IpCommand;
 import net.pptpgw.linux.NetworkNamespace;
 import org.junit.jupiter.api.AfterEach;
@@ -166,7 +167,7 @@ class TunCoalescingNamespaceTest {
                 .writeByte(5 << 4).writeByte(flags).writeShort(65535).writeShort(0).writeShort(0).writeBytes(payload);
         ByteBuf pseudo = Unpooled.buffer().writeInt(SESSION_INT).writeInt(LOCAL_INT).writeShort(6)
                 .writeShort(t.readableBytes()).writeBytes(t, 0, t.readableBytes());
-        t.setShort(16, InternetChecksum.compute(pseudo, 0, pseudo.readableBytes()));
+        t.setShort(16, InternetChecksum.checksum(pseudo, 0, pseudo.readableBytes()));
         byte[] ip = Datagrams.ipv4(sequence & 0xFFFF, Datagrams.DONT_FRAGMENT, 6, new byte[0], Datagrams.bytes(t),
                 SESSION_INT, LOCAL_INT);
         return Unpooled.directBuffer(ip.length).writeBytes(ip);

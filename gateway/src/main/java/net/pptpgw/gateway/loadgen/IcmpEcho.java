@@ -3,6 +3,7 @@ package net.pptpgw.gateway.loadgen;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
+import net.pptpgw.linux.InternetChecksum;
 import net.pptpgw.linux.Ipv4Header;
 
 /** ICMP Echo Request packets (RFC 792) for traffic inside a tunnel, and recognising their replies. */
@@ -24,13 +25,13 @@ final class IcmpEcho {
         buf.writeByte(0x45).writeByte(0).writeShort(length).writeShort(sequence).writeShort(0)
                 .writeByte(64).writeByte(1).writeShort(0)
                 .writeInt(Ipv4Header.toInt(source)).writeInt(Ipv4Header.toInt(destination));
-        buf.setShort(start + 10, checksum(buf, start, IP_HEADER));
+        buf.setShort(start + 10, InternetChecksum.checksum(buf, start, IP_HEADER));
         int icmp = buf.writerIndex();
         buf.writeByte(8).writeByte(0).writeShort(0).writeShort(identifier).writeShort(sequence);
         for (int i = 0; i < PAYLOAD; i++) {
             buf.writeByte(i);
         }
-        buf.setShort(icmp + 2, checksum(buf, icmp, ICMP_HEADER + PAYLOAD));
+        buf.setShort(icmp + 2, InternetChecksum.checksum(buf, icmp, ICMP_HEADER + PAYLOAD));
         return buf;
     }
 
@@ -46,21 +47,5 @@ final class IcmpEcho {
         }
         return packet.getUnsignedByte(at + headerLength) == 0
                 && packet.getUnsignedShort(at + headerLength + 4) == identifier;
-    }
-
-    /** The Internet checksum (RFC 1071) of {@code length} octets from {@code start}. */
-    static int checksum(ByteBuf buf, int start, int length) {
-        long sum = 0;
-        int i = 0;
-        for (; i + 1 < length; i += 2) {
-            sum += buf.getUnsignedShort(start + i);
-        }
-        if (i < length) {
-            sum += buf.getUnsignedByte(start + i) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 }

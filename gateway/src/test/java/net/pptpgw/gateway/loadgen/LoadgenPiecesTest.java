@@ -21,6 +21,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.pptpgw.gateway.Main;
 import net.pptpgw.gateway.JsonWriter;
+import net.pptpgw.linux.InternetChecksum;
 import net.pptpgw.protocol.ppp.fsm.AuthenticationMethod;
 import net.pptpgw.protocol.ppp.fsm.CcpSettings;
 import net.pptpgw.protocol.ppp.fsm.MppeStrength;
@@ -57,8 +58,8 @@ class LoadgenPiecesTest {
         // IPv4: length 60, ID 1, TTL 64, ICMP, checksum over the header; ICMP type 8, id 3, seq 1, payload 00..1f.
         assertThat(hex).startsWith("4500003c00010000" + "4001").contains("0a4e00020a4e0001" + "0800");
         assertThat(hex.substring(48, 56)).isEqualTo("00030001");
-        assertThat(IcmpEcho.checksum(packet, 40, 20)).as("IPv4 header checksum verifies").isZero();
-        assertThat(IcmpEcho.checksum(packet, 60, 40)).as("ICMP checksum verifies").isZero();
+        assertThat(InternetChecksum.checksum(packet, 40, 20)).as("IPv4 header checksum verifies").isZero();
+        assertThat(InternetChecksum.checksum(packet, 60, 40)).as("ICMP checksum verifies").isZero();
         assertThat(IcmpEcho.isReply(packet, 3)).as("a request is not a reply").isFalse();
         packet.setByte(60, 0); // type 0: Echo Reply
         assertThat(IcmpEcho.isReply(packet, 3)).isTrue();
@@ -75,8 +76,8 @@ class LoadgenPiecesTest {
         }
         int at = buf.writerIndex();
         buf.writeShort(0);
-        buf.setShort(at, IcmpEcho.checksum(buf, 0, at + 2));
-        assertThat(IcmpEcho.checksum(buf, 0, at + 2)).isZero();
+        buf.setShort(at, InternetChecksum.checksum(buf, 0, at + 2));
+        assertThat(InternetChecksum.checksum(buf, 0, at + 2)).isZero();
         buf.release();
     }
 
