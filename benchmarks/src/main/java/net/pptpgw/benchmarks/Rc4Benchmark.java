@@ -106,10 +106,10 @@ public class Rc4Benchmark {
     }
 
     /**
-     * The same as {@link #oursStatelessMppe} through a keyed {@code Rc4} instance (KSA into its
-     * {@code byte[256]} state, widened and narrowed around the packet), as stateless mode did before
-     * {@code Rc4.processOnce}: the two side by side show what keying straight into the thread's
-     * {@code int[256]} saves.
+     * The same as {@link #oursStatelessMppe} through a keyed {@code Rc4} instance (its key schedule
+     * kept in a {@code byte[256]} state, widened and narrowed again around the packet), as stateless
+     * mode did before {@code Rc4.processOnce}: the two side by side show what keeping no state
+     * saves.
      */
     @Benchmark
     @OperationsPerInvocation(PACKET)

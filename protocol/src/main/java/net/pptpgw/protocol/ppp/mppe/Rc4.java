@@ -65,21 +65,8 @@ public final class Rc4 {
 
     /** Key scheduling (KSA): starts a new keystream from 1 to 256 key octets. */
     public void setKey(byte[] key, int offset, int length) {
-        checkKey(key, offset, length);
-        byte[] s = state;
-        for (int n = 0; n < 256; n++) {
-            s[n] = (byte) n;
-        }
-        int k = 0;
-        for (int n = 0, keyIndex = 0; n < 256; n++) {
-            byte sn = s[n];
-            k = (k + sn + key[offset + keyIndex]) & 0xff;
-            s[n] = s[k];
-            s[k] = sn;
-            if (++keyIndex == length) {
-                keyIndex = 0;
-            }
-        }
+        // One key schedule for both uses (see processOnce): run on the thread's int[256], kept narrowed.
+        narrow(scheduleWide(SCRATCH.get().wide, key, offset, length));
         i = 0;
         j = 0;
     }
@@ -252,7 +239,7 @@ public final class Rc4 {
         processWide(wide, 0, 0, buffer, index, length, scratch.chunk);
     }
 
-    /** The KSA of {@link #setKey} into {@code w}, the state widened to {@code int}s; returns {@code w}. */
+    /** Key scheduling (KSA) into {@code w}, the state widened to {@code int}s; returns {@code w}. */
     private static int[] scheduleWide(int[] w, byte[] key, int offset, int length) {
         checkKey(key, offset, length);
         for (int n = 0; n < 256; n++) {
