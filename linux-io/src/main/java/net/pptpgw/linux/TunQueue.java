@@ -288,18 +288,11 @@ public final class TunQueue implements AutoCloseable {
 
     /** Writes every queued packet: now if called on the event loop, else in one task there. */
     public void flush() {
-        IoEventLoop eventLoop = loop;
-        if (eventLoop == null) {
-            throw new IllegalStateException(this + " is not registered");
-        }
+        IoEventLoop eventLoop = registeredLoop();
         if (eventLoop.inEventLoop()) {
             flushNow();
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                eventLoop.execute(flushTask);
-            } catch (RejectedExecutionException e) {
-                flushScheduled.set(false); // the loop is shutting down; it closes the queue itself
-            }
+        } else {
+            flushLater();
         }
     }
 
@@ -311,10 +304,7 @@ public final class TunQueue implements AutoCloseable {
      * of Netty's {@code FlushConsolidationHandler}: its flush task runs after the loop's I/O).
      */
     public void flushLater() {
-        IoEventLoop eventLoop = loop;
-        if (eventLoop == null) {
-            throw new IllegalStateException(this + " is not registered");
-        }
+        IoEventLoop eventLoop = registeredLoop();
         if (flushScheduled.compareAndSet(false, true)) {
             try {
                 eventLoop.execute(flushTask);
@@ -322,6 +312,14 @@ public final class TunQueue implements AutoCloseable {
                 flushScheduled.set(false); // the loop is shutting down; it closes the queue itself
             }
         }
+    }
+
+    private IoEventLoop registeredLoop() {
+        IoEventLoop eventLoop = loop;
+        if (eventLoop == null) {
+            throw new IllegalStateException(this + " is not registered");
+        }
+        return eventLoop;
     }
 
     /** {@link #write} then {@link #flush}. */
