@@ -155,9 +155,7 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
      */
     @Override
     public TunDropReason fromTun(ByteBuf packet) {
-        if (waiting != null && !waiting.isEmpty()) {
-            sendWaiting();
-        }
+        sendWaiting(); // what waits goes first
         if ((waiting != null && !waiting.isEmpty()) || !link.canSend()) {
             return await(packet);
         }
@@ -166,9 +164,7 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
 
     @Override
     public void sendWindowOpened() {
-        if (waiting != null && !waiting.isEmpty()) {
-            sendWaiting();
-        }
+        sendWaiting();
     }
 
     private TunDropReason send(ByteBuf packet) {
@@ -194,9 +190,12 @@ final class CallSession implements PppFrameHandler, PppOutput, PppTimers, IpSess
     }
 
     private void sendWaiting() {
-        for (ByteBuf packet; link.canSend() && (packet = waiting.poll()) != null; ) {
+        if (waiting == null) {
+            return;
+        }
+        while (!waiting.isEmpty() && link.canSend()) {
             factory.returnWaitingSlots(1);
-            send(packet); // released by the engine if the network went down meanwhile
+            send(waiting.poll()); // released by the engine if the network went down meanwhile
         }
     }
 
