@@ -3,6 +3,7 @@ package net.pptpgw.concentrator.ip;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import net.pptpgw.linux.InternetChecksum;
+import net.pptpgw.linux.Ipv4Header;
 
 /**
  * Splits an IPv4 datagram too large for a session's MTU into fragments, by RFC 791 §3.2's
@@ -54,16 +55,12 @@ final class Ipv4Fragmenter {
      * (Octets after Total Length are the link layer's padding, not the datagram's.)
      */
     static int headerLength(ByteBuf packet) {
-        int start = packet.readerIndex();
-        if (packet.readableBytes() < MIN_HEADER_LENGTH || (packet.getByte(start) & 0xF0) != 0x40) {
+        int headerLength = Ipv4Header.headerLength(packet);
+        if (headerLength < 0) {
             return -1;
         }
-        int headerLength = (packet.getByte(start) & 0x0F) * 4;
-        int totalLength = packet.getUnsignedShort(start + 2);
-        if (headerLength < MIN_HEADER_LENGTH || totalLength < headerLength || totalLength > packet.readableBytes()) {
-            return -1;
-        }
-        return headerLength;
+        int totalLength = packet.getUnsignedShort(packet.readerIndex() + 2);
+        return totalLength < headerLength || totalLength > packet.readableBytes() ? -1 : headerLength;
     }
 
     /**
